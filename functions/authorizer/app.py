@@ -1,0 +1,17 @@
+"""Lambda authorizer (HTTP API, REQUEST type, simple responses) for JWTs and API keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from autograph.auth.authorizer import decide
+from autograph.observability import logger
+
+
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    result = decide(event.get("headers") or {})
+    logger.debug("authorizer decision", extra={"authenticated": result["context"]["authenticated"]})
+    return result

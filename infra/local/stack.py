@@ -1,0 +1,189 @@
+"""The embedded local stack: moto in server mode on 127.0.0.1, the resources template.yaml
+declares, the HTTP API and the SQS pollers, all in one process."""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import socket
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import resources
+from .apigw import HttpApi
+from .lambdas import LocalFunction, environment, functions_from
+from .server import make_server
+from .sqs import EventSource, Poller, sources_from
+from .template import Resolver, load
+
+ROOT = Path(__file__).resolve().parents[2]
+STATE_FILE = "moto-state.pickle"
+SNAPSHOT_SERVICES = ("dynamodb", "s3", "sqs", "secretsmanager", "ses")
+log = logging.getLogger("autograph.local")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LocalStack:
+    template_path: Path = ROOT / "template.yaml"
+    host: str = "127.0.0.1"
+    port: int = 3000
+    stack_name: str = "autograph-local"
+    region: str = "us-east-1"
+    target: str = "moto"
+    state_dir: Path | None = None
+    parameters: dict[str, str] = field(default_factory=dict)
+
+    moto_url: str = ""
+    functions: dict[str, LocalFunction] = field(default_factory=dict)
+    api: HttpApi | None = None
+    sources: list[EventSource] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    _moto: Any = None
+    _http: Any = None
+    _threads: list[threading.Thread] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> LocalStack:
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+        os.environ["AWS_DEFAULT_REGION"] = os.environ["AWS_REGION"] = self.region
+        if self.target == "moto":
+            self._start_moto()
+        template = load(self.template_path)
+        resolver = Resolver(template, self.stack_name, self.region, dict(self.parameters))
+        self._configure_process_env({"AUTOGRAPH_AWS": self.target})
+        if self.target in ("moto", "localstack"):
+            resources.create_all(resolver, self._client)
+        self.functions = functions_from(template, resolver, self.template_path.parent)
+        self.env = environment(template, resolver)
+        if self.target == "aws":
+            # Real AWS: the deployed stack's names come from the caller's environment.
+            self.env = {k: os.environ.get(k, v) for k, v in self.env.items()}
+        self.env.update({"AUTOGRAPH_AWS": self.target, "STAGE": "local"})
+        self._configure_process_env(self.env)
+        self._bootstrap()
+        self.api = HttpApi(template, self.functions)
+        self.sources = sources_from(self.functions, resolver)
+        self._start_http()
+        self._start_pollers()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._http:
+            self._http.shutdown()
+            self._http.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        if self.state_dir and self.target == "moto":
+            self.snapshot()
+        if self._moto:
+            self._moto.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    # ------------------------------------------------------------------ pieces
+    def _start_moto(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+        if self.state_dir:
+            self.restore()
+        port = free_port()
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        self._moto.start()
+        self.moto_url = f"http://127.0.0.1:{port}"
+        os.environ["AUTOGRAPH_ENDPOINT_URL"] = self.moto_url
+
+    def _client(self, service: str) -> Any:
+        from autograph.aws import client
+
+        return client(service)
+
+    def _configure_process_env(self, env: dict[str, str]) -> None:
+        os.environ.update(env)
+        # Local defaults: no X-Ray daemon, no EMF to stdout, quieter logs. The caller may override.
+        os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+        os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+        os.environ["POWERTOOLS_LOG_LEVEL"] = os.environ.get("AUTOGRAPH_LOG_LEVEL", "WARNING")
+        core = str(ROOT / "layers" / "core")
+        if core not in sys.path:
+            sys.path.insert(0, core)
+        from autograph.aws import reset_clients
+        from autograph.config import reset_settings
+
+        reset_settings()
+        reset_clients()
+        try:
+            from autograph.store.base import rebind_all
+
+            rebind_all()
+        except ImportError:  # PynamoDB not importable yet is fine before functions load
+            pass
+
+    def _bootstrap(self) -> None:
+        """First start: give the signing-key secret a real key (AWS does this on first use)."""
+        if self.target == "aws":
+            return
+        from autograph.auth.keys import load_keys, reset_cache
+
+        reset_cache()
+        load_keys(create=True, force=True)
+
+    def _start_http(self) -> None:
+        assert self.api is not None
+        self._http = make_server(self.api, self.host, self.port)
+        self.port = self._http.server_address[1]
+        thread = threading.Thread(target=self._http.serve_forever, name="http-api", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _start_pollers(self) -> None:
+        sqs = self._client("sqs")
+        for source in self.sources:
+            poller = Poller(sqs, source, self.region, self._stop)
+            poller.start()
+            self._threads.append(poller)
+
+    # ------------------------------------------------------------------ persistence
+    def snapshot(self) -> Path:
+        """Pickle moto's in-memory backends (moto has no persistence of its own)."""
+        from moto.backends import get_backend
+
+        assert self.state_dir is not None
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        state = {name: dict(get_backend(name)) for name in SNAPSHOT_SERVICES}
+        path = self.state_dir / STATE_FILE
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(state))
+        tmp.replace(path)
+        log.warning("local state saved to %s", path)
+        return path
+
+    def restore(self) -> bool:
+        from moto.backends import get_backend
+
+        assert self.state_dir is not None
+        path = self.state_dir / STATE_FILE
+        if not path.exists():
+            return False
+        state = pickle.loads(path.read_bytes())  # noqa: S301 - our own file, written by snapshot()
+        for name, accounts in state.items():
+            backend = get_backend(name)
+            backend.update(accounts)
+        log.warning("local state restored from %s", path)
+        return True

@@ -1,0 +1,1 @@
+"""Auth domain: accounts, passwords, tokens, API keys, throttling, audit."""

@@ -1,0 +1,169 @@
+"""Accounts: registration, sign-in, token refresh, logout and password reset."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from ..clock import iso, now
+from ..config import get_settings
+from ..errors import BadRequest, Conflict, NotFound, TooManyRequests, Unauthorized
+from ..store.auth_models import EmailClaim, ResetTokenItem, UserItem
+from . import audit, mail, passwords, sessions, throttle
+from .hashing import digest, new_secret
+from .tokens import issue_access_token
+
+BAD_CREDENTIALS = "The e-mail or password is incorrect."
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    user: UserItem
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "user": public_user(self.user),
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+        }
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def public_user(user: UserItem) -> dict[str, Any]:
+    return {"id": user.user_id, "email": user.email, "name": user.name, "created_at": user.created_at}
+
+
+def _tokens_for(user: UserItem) -> TokenPair:
+    access, ttl = issue_access_token(user.user_id, user.email)
+    refresh = sessions.start_family(user.user_id)
+    return TokenPair(user=user, access_token=access, refresh_token=refresh, expires_in=ttl)
+
+
+def get_user(user_id: str) -> UserItem:
+    try:
+        return UserItem.get(*UserItem.key(user_id))
+    except DoesNotExist as exc:
+        raise NotFound("No such user.") from exc
+
+
+def find_by_email(email: str) -> UserItem | None:
+    try:
+        claim = EmailClaim.get(*EmailClaim.key(normalize_email(email)))
+        return UserItem.get(*UserItem.key(claim.user_id))
+    except DoesNotExist:
+        return None
+
+
+def register(email: str, password: str, name: str | None, origin: audit.Origin) -> TokenPair:
+    email = normalize_email(email)
+    passwords.check_policy(password, email)
+    user_id = uuid.uuid4().hex
+    user = UserItem(*UserItem.key(user_id), user_id=user_id, email=email, name=name, created_at=iso(),
+                    password_hash=passwords.hash_password(password))
+    claim = EmailClaim(*EmailClaim.key(email), user_id=user.user_id)
+    try:
+        with TransactWrite(connection=UserItem._get_connection().connection) as tx:
+            # Uniqueness is the condition on the claim, not a read before the write.
+            tx.save(claim, condition=EmailClaim.pk.does_not_exist())
+            tx.save(user, condition=UserItem.pk.does_not_exist())
+    except TransactWriteError as exc:
+        raise Conflict("An account with this e-mail already exists.") from exc
+    audit.record(user.user_id, "register", origin)
+    return _tokens_for(user)
+
+
+def login(email: str, password: str, origin: audit.Origin) -> TokenPair:
+    email = normalize_email(email)
+    user = find_by_email(email)
+    try:
+        throttle.check(email)
+    except TooManyRequests:
+        if user:
+            audit.record(user.user_id, "login_throttled", origin)
+        raise
+    if user is None:
+        passwords.burn_verify(password)
+        throttle.record_failure(email)
+        raise Unauthorized(BAD_CREDENTIALS)
+    if not passwords.verify_password(password, user.password_hash):
+        throttle.record_failure(email)
+        audit.record(user.user_id, "login_failed", origin)
+        raise Unauthorized(BAD_CREDENTIALS)
+    throttle.clear(email)
+    audit.record(user.user_id, "login_ok", origin)
+    return _tokens_for(user)
+
+
+def refresh(refresh_token: str, origin: audit.Origin) -> TokenPair:
+    try:
+        rotation = sessions.rotate(refresh_token)
+    except sessions.ReuseDetected as exc:
+        audit.record(exc.user_id, "refresh_reuse_detected", origin)
+        raise
+    user = get_user(rotation.user_id)
+    access, ttl = issue_access_token(user.user_id, user.email)
+    audit.record(user.user_id, "refresh", origin)
+    return TokenPair(user=user, access_token=access, refresh_token=rotation.refresh_token, expires_in=ttl)
+
+
+def logout(user_id: str, refresh_token: str, everywhere: bool, origin: audit.Origin) -> None:
+    owner, family = sessions.owner_of(refresh_token)
+    if owner != user_id:
+        # Someone else's token: not yours to revoke, and we do not say whose it is.
+        raise Unauthorized("The refresh token is not valid.")
+    if everywhere:
+        sessions.revoke_all(user_id)
+        audit.record(user_id, "logout_all", origin)
+    else:
+        sessions.revoke_family(family)
+        audit.record(user_id, "logout", origin)
+
+
+def request_password_reset(email: str, origin: audit.Origin) -> None:
+    """Always succeeds from the caller's view; mails a single-use, one-hour token if the user exists."""
+    user = find_by_email(email)
+    if user is None:
+        return
+    token = new_secret("agp_")
+    ttl = get_settings().reset_token_ttl
+    ResetTokenItem(*ResetTokenItem.key(digest(token)), user_id=user.user_id, used=False,
+                   expires_at=int(now()) + ttl).save()
+    link = f"{get_settings().public_base_url}/reset-password?token={token}"
+    mail.send(user.email, "Reset your AutoGraph password",
+              f"Use this token within one hour to choose a new password:\n\n{token}\n\n{link}\n")
+    audit.record(user.user_id, "password_reset_requested", origin)
+
+
+def confirm_password_reset(token: str, new_password: str, origin: audit.Origin) -> None:
+    invalid = BadRequest("The reset token is invalid, expired or already used.")
+    try:
+        item = ResetTokenItem.get(*ResetTokenItem.key(digest(token)), consistent_read=True)
+    except DoesNotExist as exc:
+        raise invalid from exc
+    user = get_user(item.user_id)
+    passwords.check_policy(new_password, user.email)
+    try:
+        # Spend the token atomically: exactly one confirm can win, and only before it expires.
+        item.update(
+            actions=[ResetTokenItem.used.set(True)],
+            condition=(ResetTokenItem.used == False) & (ResetTokenItem.expires_at > int(now())),  # noqa: E712
+        )
+    except UpdateError as exc:
+        raise invalid from exc
+    user.update(actions=[UserItem.password_hash.set(passwords.hash_password(new_password)),
+                         UserItem.password_changed_at.set(iso())])
+    sessions.revoke_all(user.user_id)
+    throttle.clear(user.email)
+    audit.record(user.user_id, "password_reset_done", origin)

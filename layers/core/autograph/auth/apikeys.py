@@ -1,0 +1,70 @@
+"""API keys: shown once, stored only as SHA-256, resolved by the authorizer with one GetItem."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
+
+from ..clock import iso
+from ..errors import NotFound
+from ..store.auth_models import ApiKeyLookup, ApiKeyRecord
+from .hashing import digest, new_secret
+
+KEY_PREFIX = "agk_"
+MAX_KEYS_PER_USER = 50
+
+
+@dataclass(frozen=True)
+class KeyOwner:
+    user_id: str
+    email: str
+    key_id: str
+
+
+def _connection() -> Any:
+    return ApiKeyRecord._get_connection().connection
+
+
+def create(user_id: str, email: str, name: str) -> dict[str, Any]:
+    key = new_secret(KEY_PREFIX)
+    key_hash = digest(key)
+    key_id = secrets.token_hex(8)
+    created = iso()
+    prefix = key[: len(KEY_PREFIX) + 6]
+    with TransactWrite(connection=_connection()) as tx:
+        tx.save(ApiKeyRecord(*ApiKeyRecord.key(user_id, key_id), key_id=key_id, name=name,
+                             prefix=prefix, key_hash=key_hash, created_at=created))
+        tx.save(ApiKeyLookup(*ApiKeyLookup.key(key_hash), user_id=user_id, key_id=key_id, email=email),
+                condition=ApiKeyLookup.pk.does_not_exist())
+    return {"id": key_id, "name": name, "key": key, "prefix": prefix, "created_at": created}
+
+
+def list_keys(user_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
+    result = ApiKeyRecord.query(f"USER#{user_id}", ApiKeyRecord.sk.startswith("APIKEY#"),
+                                limit=limit, last_evaluated_key=cursor)
+    items = [{"id": r.key_id, "name": r.name, "prefix": r.prefix, "created_at": r.created_at} for r in result]
+    return items, result.last_evaluated_key
+
+
+def revoke(user_id: str, key_id: str) -> None:
+    try:
+        record = ApiKeyRecord.get(*ApiKeyRecord.key(user_id, key_id), consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound("No such API key.") from exc
+    with TransactWrite(connection=_connection()) as tx:
+        tx.delete(record)
+        tx.delete(ApiKeyLookup(*ApiKeyLookup.key(record.key_hash)))
+
+
+def resolve(key: str) -> KeyOwner | None:
+    if not key.startswith(KEY_PREFIX):
+        return None
+    try:
+        item = ApiKeyLookup.get(*ApiKeyLookup.key(digest(key)))
+    except DoesNotExist:
+        return None
+    return KeyOwner(user_id=item.user_id, email=item.email, key_id=item.key_id)

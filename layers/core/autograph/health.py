@@ -1,0 +1,43 @@
+"""Dependency checks for GET /v1/health: one cheap call per service, each with its own verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from .aws import client
+from .config import get_settings
+
+
+def _dynamodb() -> None:
+    client("dynamodb").describe_table(TableName=get_settings().table_name)
+
+
+def _s3() -> None:
+    client("s3").head_bucket(Bucket=get_settings().diagrams_bucket)
+
+
+def _sqs() -> None:
+    url = get_settings().render_queue_url
+    if not url:
+        raise RuntimeError("RENDER_QUEUE_URL is not configured")
+    client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+
+
+CHECKS: dict[str, Callable[[], None]] = {"dynamodb": _dynamodb, "s3": _s3, "sqs": _sqs}
+
+
+def _run(check: Callable[[], None]) -> dict[str, Any]:
+    try:
+        check()
+        return {"status": "ok"}
+    except Exception as exc:  # a health check reports failures, it does not raise them
+        return {"status": "error", "error": type(exc).__name__, "detail": str(exc)[:200]}
+
+
+def report() -> tuple[bool, dict[str, Any]]:
+    with ThreadPoolExecutor(max_workers=len(CHECKS)) as pool:
+        results = dict(zip(CHECKS, pool.map(_run, CHECKS.values()), strict=True))
+    healthy = all(r["status"] == "ok" for r in results.values())
+    return healthy, results

@@ -1,0 +1,1 @@
+"""Shared FastAPI pieces: app factory, problem+json errors, principal, pagination, Lambda handler."""

@@ -1,0 +1,61 @@
+"""The FastAPI app factory every HTTP function uses, and its Lambda entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+
+from .. import __version__
+from ..config import get_settings
+from . import problems
+from .middleware import BodyLimitMiddleware, RequestContextMiddleware
+
+# Binary bodies (PNG, PDF) must leave API Gateway base64-encoded; these stay text.
+TEXT_MIME_TYPES = [
+    "application/json",
+    "application/problem+json",
+    "application/xml",
+    "image/svg+xml",
+    "text/",
+]
+
+
+def create_app(title: str, *, max_body_bytes: int | None = None, description: str = "") -> FastAPI:
+    # The per-function OpenAPI is merged into one document served at /v1/openapi.json.
+    app = FastAPI(
+        title=title, version=__version__, description=description,
+        openapi_url=None, docs_url=None, redoc_url=None,
+    )
+    problems.install(app)
+    limit = max_body_bytes or get_settings().max_body_bytes
+    # Order: the request id wraps everything, so even a 413 carries it.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=limit)
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+def lambda_handler(app: FastAPI, service: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """Wraps the app with Mangum and Powertools: JSON logs with the correlation id, X-Ray, EMF."""
+    from aws_lambda_powertools.logging import correlation_paths
+    from aws_lambda_powertools.metrics import MetricUnit
+    from mangum import Mangum
+
+    from ..observability import logger, metrics, tracer
+
+    asgi = Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        logger.append_keys(function=service)
+        response = asgi(event, context)
+        status = int(response.get("statusCode", 500))
+        metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="ServerErrors" if status >= 500 else "ClientErrors" if status >= 400
+                           else "Successes", unit=MetricUnit.Count, value=1)
+        return response
+
+    return handler

@@ -1,0 +1,65 @@
+"""`Idempotency-Key` for POSTs that create things, on Powertools Idempotency (DynamoDB).
+
+The key is scoped to the caller and the route; the request body is hashed into the record, so the
+same key with a different body is a 422 instead of a silent replay. Failed attempts are not
+remembered (Powertools deletes the record when the function raises), so a retry can succeed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from ..aws import client
+from ..config import get_settings
+from ..errors import Conflict, ValidationFailed
+
+KEY_MAX = 255
+EXPIRES_AFTER = 24 * 3600
+
+
+@lru_cache(maxsize=4)
+def _persistence(table: str) -> Any:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    return DynamoDBPersistenceLayer(table_name=table, boto3_client=client("dynamodb"))
+
+
+def reset() -> None:
+    _persistence.cache_clear()
+
+
+def run(key: str | None, *, scope: str, payload: Any, produce: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run `produce` once per (scope, key); replays return the first result."""
+    if not key:
+        return produce()
+    if len(key) > KEY_MAX:
+        raise ValidationFailed(f"Idempotency-Key must be at most {KEY_MAX} characters.")
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
+    config = IdempotencyConfig(
+        event_key_jmespath="[scope, key]",
+        payload_validation_jmespath="body",
+        expires_after_seconds=EXPIRES_AFTER,
+        use_local_cache=False,
+    )
+    body_hash = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+    @idempotent_function(data_keyword_argument="request", config=config,
+                         persistence_store=_persistence(get_settings().idempotency_table_name))
+    def _once(request: dict[str, Any]) -> dict[str, Any]:
+        return produce()
+
+    try:
+        return _once(request={"scope": scope, "key": key, "body": body_hash})
+    except IdempotencyValidationError as exc:
+        raise ValidationFailed("This Idempotency-Key was used with a different request body.") from exc
+    except IdempotencyAlreadyInProgressError as exc:
+        raise Conflict("A request with this Idempotency-Key is still in progress; retry shortly.") from exc

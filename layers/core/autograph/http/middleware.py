@@ -1,0 +1,106 @@
+"""ASGI middleware: request id / correlation id, and the request body size limit."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from ..observability import logger
+from .problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+
+Scope = dict[str, Any]
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def request_id_for(scope: Scope) -> str:
+    """API Gateway's request id when behind it; else the client's X-Request-Id; else a new one."""
+    event = scope.get("aws.event") or {}
+    rid = (event.get("requestContext") or {}).get("requestId")
+    return rid or _header(scope, b"x-request-id") or str(uuid.uuid4())
+
+
+class RequestContextMiddleware:
+    """Sets request.state.request_id, the logger's correlation id, and X-Request-Id on every response."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = request_id_for(scope)
+        scope.setdefault("state", {})["request_id"] = rid
+        logger.set_correlation_id(rid)
+
+        async def send_with_id(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() != b"x-request-id"]
+                headers.append((b"x-request-id", rid.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class BodyLimitMiddleware:
+    """Answers 413 problem+json before the app reads a body over `max_bytes`."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def _reject(self, scope: Scope, send: Any) -> None:
+        rid = (scope.get("state") or {}).get("request_id")
+        body = json.dumps({
+            "type": PROBLEM_BASE + "payload-too-large", "title": "Payload Too Large", "status": 413,
+            "detail": f"The request body exceeds the limit of {self.max_bytes} bytes.",
+            "request_id": rid,
+        }).encode()
+        headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
+        if rid:
+            headers.append((b"x-request-id", rid.encode()))
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _header(scope, b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._reject(scope, send)
+            return
+        # Mangum hands the whole body in one message; read it all and check the real size too.
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._reject(scope, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)

@@ -1,0 +1,101 @@
+"""RFC 9457 problem details for every error path: domain errors, 404/405, 413, 422, 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import AppError
+from ..observability import logger
+
+PROBLEM_BASE = "https://autograph.dev/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+_TITLES = {
+    400: ("Bad Request", "bad-request"),
+    401: ("Unauthorized", "unauthorized"),
+    403: ("Forbidden", "forbidden"),
+    404: ("Not Found", "not-found"),
+    405: ("Method Not Allowed", "method-not-allowed"),
+    409: ("Conflict", "conflict"),
+    413: ("Payload Too Large", "payload-too-large"),
+    415: ("Unsupported Media Type", "unsupported-media-type"),
+    422: ("Unprocessable Content", "validation-error"),
+    429: ("Too Many Requests", "rate-limited"),
+    500: ("Internal Server Error", "internal"),
+}
+
+
+def request_id_of(request: Request | None) -> str | None:
+    if request is None:
+        return None
+    return getattr(request.state, "request_id", None)
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    slug: str | None = None,
+    request_id: str | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    default_title, default_slug = _TITLES.get(status, ("Error", "error"))
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + (slug or default_slug),
+        "title": title or default_title,
+        "status": status,
+        "detail": detail,
+        "request_id": request_id,
+    }
+    body.update(extra or {})
+    resp = JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+    if request_id:
+        resp.headers["X-Request-Id"] = request_id
+    return resp
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        out.append({"loc": loc, "field": ".".join(loc[1:]) or loc[0] if loc else "", "message": err.get("msg", "")})
+    return out
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        return problem(
+            exc.status, exc.detail, title=exc.title, slug=exc.slug,
+            request_id=request_id_of(request), headers=exc.headers, extra=exc.extra,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"No route for {request.method} {request.url.path}"
+        if exc.status_code == 405:
+            detail = f"Method {request.method} is not allowed on {request.url.path}"
+        return problem(exc.status_code, detail, request_id=request_id_of(request),
+                       headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        first = errors[0] if errors else {"field": "", "message": "invalid request"}
+        detail = f"{first['field'] or 'request'}: {first['message']}"
+        return problem(422, detail, request_id=request_id_of(request), extra={"errors": errors})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Log the trace; never send it.
+        logger.exception("unhandled error")
+        return problem(500, "An unexpected error occurred.", request_id=request_id_of(request))

@@ -1,0 +1,28 @@
+"""Exceptions raised by autograph.render (all subclass RenderError)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RenderError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class RenderInputError(RenderError, ValueError):
+    """Bad options, unknown format or malformed canvas document."""
+
+
+class InvalidDiagram(RenderError):
+    """The Mermaid source does not parse; `.result` is the validate() dict."""
+
+    def __init__(self, result: dict[str, Any]) -> None:
+        self.result = result
+        errors = result.get("errors") or [{}]
+        first = errors[0]
+        where = f"line {first.get('line')}: " if first.get("line") else ""
+        super().__init__(f"invalid diagram: {where}{first.get('message', 'unknown error')}")
+
+
+class RenderLimitExceeded(RenderError):
+    """Input or output over a limit (size, nodes, pixels, time budget)."""

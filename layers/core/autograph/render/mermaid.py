@@ -1,0 +1,47 @@
+"""Mermaid source -> sanitized, normalized SVG."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from . import engine
+from .budget import Budget
+from .errors import InvalidDiagram, RenderLimitExceeded
+from .options import MAX_NODES, MAX_SOURCE_BYTES, RenderOptions
+from .sanitize import SVG_NS
+from .stats import count
+
+
+def _drop_engine_background(svg: str) -> str:
+    """mermaid-rs-renderer paints an opaque white rect; background is our option's job."""
+    root = ET.fromstring(svg)
+    first = root[0] if len(root) else None
+    if (
+        first is not None
+        and first.tag == f"{{{SVG_NS}}}rect"
+        and first.get("x") in ("0", None)
+        and first.get("y") in ("0", None)
+        and first.get("width") == root.get("width")
+    ):
+        root.remove(first)
+    return ET.tostring(root, encoding="unicode")
+
+
+def mermaid_svg(source: str, options: RenderOptions, budget: Budget) -> str:
+    """Raw (unsanitized) engine SVG; raises InvalidDiagram / RenderLimitExceeded."""
+    from .validate import validate
+
+    size = len(source.encode("utf-8"))
+    if size > MAX_SOURCE_BYTES:
+        raise RenderLimitExceeded(f"source is {size} bytes, over the 100 KB limit")
+    try:
+        svg, backend = budget.run("layout", engine.render_svg, source, options.theme)
+    except engine.EngineError:
+        raise InvalidDiagram(validate(source)) from None
+    root = ET.fromstring(svg)
+    nodes = count(root)["nodes"]
+    if nodes > MAX_NODES:
+        raise RenderLimitExceeded(f"{nodes} nodes, over the {MAX_NODES} limit")
+    if backend != engine.PRIMARY:
+        svg = _drop_engine_background(svg)
+    return svg

@@ -1,0 +1,97 @@
+"""Post-processing shared by Mermaid and canvas SVG: sanitize, then normalize the root
+(viewBox, width/height, padding, background, our font)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+from .errors import RenderError
+from .fonts import CSS_FAMILY
+from .options import RenderOptions
+from .sanitize import SVG_NS, clean_css, parse_svg, sanitize_tree, to_string
+
+_FONT_DECL = re.compile(r"font-family\s*:\s*(?:\"[^\"]*\"|'[^']*'|[^;}\"'])+", re.IGNORECASE)
+_NUM = re.compile(r"-?[\d.]+(?:e-?\d+)?")
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+def fmt(value: float) -> str:
+    """Short, stable number formatting (determinism + smaller files)."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _length(value: str | None) -> float | None:
+    if not value or value.strip().endswith("%"):
+        return None
+    match = _NUM.match(value.strip())
+    return float(match.group(0)) if match else None
+
+
+def view_box(root: ET.Element) -> Box:
+    raw = root.get("viewBox")
+    if raw:
+        parts = [float(p) for p in _NUM.findall(raw)]
+        if len(parts) == 4 and parts[2] > 0 and parts[3] > 0:
+            return Box(*parts)
+    width, height = _length(root.get("width")), _length(root.get("height"))
+    if width and height:
+        return Box(0.0, 0.0, width, height)
+    raise RenderError("SVG has neither a usable viewBox nor width/height")
+
+
+def _set_font(root: ET.Element) -> None:
+    replacement = f"font-family:{CSS_FAMILY}"
+    for el in root.iter():
+        if el.tag == f"{{{SVG_NS}}}style":
+            el.text = _FONT_DECL.sub(replacement, el.text or "")
+        if "font-family" in el.attrib:
+            el.set("font-family", CSS_FAMILY)
+        style = el.get("style")
+        if style and "font-family" in style:
+            el.set("style", _FONT_DECL.sub(replacement, style))
+    root.set("font-family", CSS_FAMILY)
+
+
+def output_size(box: Box, options: RenderOptions) -> tuple[float, float]:
+    """CSS px size of the padded drawing; max_width/max_height only ever shrink it."""
+    factor = 1.0
+    if options.max_width:
+        factor = min(factor, options.max_width / box.w)
+    if options.max_height:
+        factor = min(factor, options.max_height / box.h)
+    return box.w * factor, box.h * factor
+
+
+def finish(svg: str, options: RenderOptions) -> tuple[str, Box, tuple[float, float]]:
+    """Sanitize and normalize; returns (svg, padded viewBox, (width, height))."""
+    root = sanitize_tree(parse_svg(svg))
+    inner = view_box(root)
+    pad = options.padding
+    box = Box(inner.x - pad, inner.y - pad, inner.w + 2 * pad, inner.h + 2 * pad)
+    width, height = output_size(box, options)
+    for attr in ("style", "width", "height", "viewBox", "preserveAspectRatio"):
+        root.attrib.pop(attr, None)
+    root.set("viewBox", " ".join(fmt(v) for v in (box.x, box.y, box.w, box.h)))
+    root.set("width", fmt(width))
+    root.set("height", fmt(height))
+    _set_font(root)
+    if options.background != "transparent":
+        rect = ET.Element(f"{{{SVG_NS}}}rect", {
+            "x": fmt(box.x), "y": fmt(box.y), "width": fmt(box.w), "height": fmt(box.h),
+            "fill": options.background, "class": "autograph-background",
+        })
+        root.insert(0, rect)
+    return to_string(root), box, (width, height)
+
+
+__all__ = ["Box", "clean_css", "finish", "fmt", "output_size", "view_box"]

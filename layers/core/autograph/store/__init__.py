@@ -1,0 +1,1 @@
+"""Persistence: PynamoDB models on the single application table, S3 blobs."""

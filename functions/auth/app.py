@@ -95,6 +95,7 @@ def register(body: RegisterIn, request: Request, idempotency_key: IdemKey = None
     return idempotency.run(
         idempotency_key, scope="register", payload=body.model_dump(),
         produce=lambda: accounts.register(body.email, body.password, body.name, _origin(request)).as_dict(),
+        lambda_context=request.scope.get("aws.context"),
     )
 
 
@@ -140,7 +141,8 @@ def create_api_key(body: ApiKeyIn, request: Request, caller: Caller,
         return created
 
     return idempotency.run(idempotency_key, scope=f"api-keys:{caller.user_id}",
-                           payload=body.model_dump(), produce=produce)
+                           payload=body.model_dump(), produce=produce,
+                           lambda_context=request.scope.get("aws.context"))
 
 
 @app.get("/v1/auth/api-keys", response_model=Page[ApiKeyOut], tags=["api-keys"])

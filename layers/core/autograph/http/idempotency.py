@@ -32,7 +32,10 @@ def reset() -> None:
     _persistence.cache_clear()
 
 
-def run(key: str | None, *, scope: str, payload: Any, produce: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def run(
+    key: str | None, *, scope: str, payload: Any, produce: Callable[[], dict[str, Any]],
+    lambda_context: Any = None,
+) -> dict[str, Any]:
     """Run `produce` once per (scope, key); replays return the first result."""
     if not key:
         return produce()
@@ -50,6 +53,8 @@ def run(key: str | None, *, scope: str, payload: Any, produce: Callable[[], dict
         expires_after_seconds=EXPIRES_AFTER,
         use_local_cache=False,
     )
+    if lambda_context is not None:  # lets Powertools expire in-progress records with the invocation
+        config.register_lambda_context(lambda_context)
     body_hash = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
     @idempotent_function(data_keyword_argument="request", config=config,

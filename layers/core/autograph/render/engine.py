@@ -81,7 +81,7 @@ def _call(source: str, backend: str) -> str:
         return _ext().render(source, backend)
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
-    except BaseException as exc:  # noqa: BLE001 - Rust panics surface as BaseException
+    except BaseException as exc:
         message = str(exc) or type(exc).__name__
         raise EngineError(message, backend, is_parse_error(message)) from exc
 

@@ -18,10 +18,7 @@ ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
 
 ALLOWED_ELEMENTS = frozenset(
-    """svg g defs symbol use path rect circle ellipse line polyline polygon text tspan
-    textPath title desc marker clipPath mask pattern linearGradient radialGradient stop
-    filter feDropShadow feGaussianBlur feOffset feFlood feComposite feMerge feMergeNode
-    feBlend feColorMatrix style""".split()
+    ["svg", "g", "defs", "symbol", "use", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "textPath", "title", "desc", "marker", "clipPath", "mask", "pattern", "linearGradient", "radialGradient", "stop", "filter", "feDropShadow", "feGaussianBlur", "feOffset", "feFlood", "feComposite", "feMerge", "feMergeNode", "feBlend", "feColorMatrix", "style"]
 )
 # Links are unwrapped into groups (keeping their transform); the rest is dropped whole.
 UNWRAP_ELEMENTS = frozenset({"a", "switch"})

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -69,7 +70,9 @@ def output_size(box: Box, options: RenderOptions) -> tuple[float, float]:
         factor = min(factor, options.max_width / box.w)
     if options.max_height:
         factor = min(factor, options.max_height / box.h)
-    return box.w * factor, box.h * factor
+    if factor == 1.0:
+        return box.w, box.h
+    return max(1.0, round(box.w * factor)), max(1.0, round(box.h * factor))
 
 
 def finish(svg: str, options: RenderOptions) -> tuple[str, Box, tuple[float, float]]:
@@ -77,7 +80,9 @@ def finish(svg: str, options: RenderOptions) -> tuple[str, Box, tuple[float, flo
     root = sanitize_tree(parse_svg(svg))
     inner = view_box(root)
     pad = options.padding
-    box = Box(inner.x - pad, inner.y - pad, inner.w + 2 * pad, inner.h + 2 * pad)
+    # Whole-pixel canvas so PNG edges are fully covered by the background (no AA seam).
+    box = Box(inner.x - pad, inner.y - pad, math.ceil(inner.w + 2 * pad - 1e-6),
+              math.ceil(inner.h + 2 * pad - 1e-6))
     width, height = output_size(box, options)
     for attr in ("style", "width", "height", "viewBox", "preserveAspectRatio"):
         root.attrib.pop(attr, None)

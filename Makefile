@@ -1,0 +1,47 @@
+# AutoGraph Serverless. `make local` runs the API on :3000; `make test` runs everything CI runs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+PORT ?= 3000
+
+.PHONY: local test lint unit build validate openapi bench clean
+
+$(VENV)/.installed: requirements-dev.txt layers/deps/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# aws-sam-cli pins its own boto3/pydantic versions: it lives in a virtualenv of its own.
+$(SAM_VENV)/.installed: requirements-sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	touch $@
+
+local: $(VENV)/.installed ## run the API on http://127.0.0.1:$(PORT) backed by embedded moto
+	PORT=$(PORT) $(PY) -m infra.local
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+openapi: $(VENV)/.installed ## regenerate functions/platform/openapi.json from every function's app
+	$(PY) -m infra.build.openapi --write
+
+build: $(SAM_VENV)/.installed ## sam build without Docker (cross-platform wheels for arm64)
+	SAM_CLI_TELEMETRY=0 $(SAM) build --parallel
+
+validate: $(SAM_VENV)/.installed
+	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint
+
+test: $(VENV)/.installed $(SAM_VENV)/.installed ## lint, template checks, sam build, every test
+	$(VENV)/bin/ruff check .
+	SAM_BIN=$(SAM) $(PY) -m pytest
+
+bench: $(VENV)/.installed
+	$(PY) bench/cold_start.py
+
+clean:
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache

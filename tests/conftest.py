@@ -38,7 +38,9 @@ def api(stack: Any) -> Iterator[httpx.Client]:
 def register(api: httpx.Client) -> Callable[..., dict[str, Any]]:
     """Sign up a fresh user; returns the token response plus `email`, `password` and `headers`."""
 
-    def _register(email: str | None = None, password: str = "correct-horse-battery", name: str | None = "Ada") -> dict[str, Any]:
+    def _register(
+        email: str | None = None, password: str = "correct-horse-battery", name: str | None = "Ada",
+    ) -> dict[str, Any]:
         email = email or unique_email()
         resp = api.post("/v1/auth/register", json={"email": email, "password": password, "name": name})
         assert resp.status_code == 201, resp.text

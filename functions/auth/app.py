@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request, Response
-from pydantic import BaseModel, EmailStr, Field
-
 from autograph.auth import accounts, apikeys, audit
 from autograph.auth.keys import load_keys, public_jwks
 from autograph.http import idempotency
 from autograph.http.app import create_app, lambda_handler
 from autograph.http.pagination import Page, PageParams, encode_cursor, page_params
 from autograph.http.principal import Principal, current_principal, source_ip, user_agent
+from fastapi import Depends, Header, Request, Response
+from pydantic import BaseModel, EmailStr, Field
 
 app = create_app("AutoGraph Auth", max_body_bytes=16 * 1024)
 Caller = Annotated[Principal, Depends(current_principal)]

@@ -90,7 +90,7 @@ class HttpApi:
                 # API Gateway caches for 300 s by default when identity sources are set.
                 ttl = int(identity.get("ReauthorizeEvery", 300 if headers else 0))
                 self.authorizers[name] = Authorizer(name, functions[logical], headers, ttl)
-        for logical, fn in functions.items():
+        for fn in functions.values():
             for event in (fn.properties.get("Events") or {}).values():
                 if event.get("Type") != "HttpApi":
                     continue
@@ -98,8 +98,8 @@ class HttpApi:
                 authorizer = ((ep.get("Auth") or {}).get("Authorizer")) or self.default_authorizer
                 if authorizer == "NONE":
                     authorizer = None
-                self.routes.append(Route((ep.get("Method") or "ANY").upper().replace("X-AMAZON-APIGATEWAY-ANY-METHOD", "ANY"),
-                                         ep.get("Path") or "$default", fn, authorizer))
+                method = (ep.get("Method") or "ANY").upper()
+                self.routes.append(Route(method, ep.get("Path") or "$default", fn, authorizer))
 
     # ------------------------------------------------------------------ routing
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str]]:

@@ -7,9 +7,10 @@ import importlib.util
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .template import ACCOUNT_ID
 

@@ -122,7 +122,8 @@ def test_refresh_rotates_and_reuse_revokes_the_family(api, register) -> None:
     assert rotated.status_code == 200
     second = rotated.json()["refresh_token"]
     assert second != first
-    assert api.get("/v1/auth/me", headers={"Authorization": f"Bearer {rotated.json()['access_token']}"}).status_code == 200
+    fresh_access = rotated.json()["access_token"]
+    assert api.get("/v1/auth/me", headers={"Authorization": f"Bearer {fresh_access}"}).status_code == 200
     # The old token is dead, and presenting it kills the new one too.
     assert_problem(api.post("/v1/auth/refresh", json={"refresh_token": first}), 401)
     assert_problem(api.post("/v1/auth/refresh", json={"refresh_token": second}), 401)
@@ -218,7 +219,8 @@ def test_weak_new_password_is_422_and_token_stays_usable(api, register) -> None:
     user = register()
     api.post("/v1/auth/password-reset/request", json={"email": user["email"]})
     token = _reset_token_for(user["email"])
-    assert_problem(api.post("/v1/auth/password-reset/confirm", json={"token": token, "new_password": "password1"}), 422)
+    weak = api.post("/v1/auth/password-reset/confirm", json={"token": token, "new_password": "password1"})
+    assert_problem(weak, 422)
     assert api.post("/v1/auth/password-reset/confirm",
                     json={"token": token, "new_password": "strong-enough-now"}).status_code == 204
 
@@ -293,9 +295,8 @@ def _claims(user: dict[str, Any], **over: Any) -> dict[str, Any]:
 
 
 def test_bad_tokens_are_401_problems(api, register) -> None:
-    from cryptography.hazmat.primitives import serialization
-
     from autograph.auth.keys import load_keys
+    from cryptography.hazmat.primitives import serialization
 
     user = register()
     keys = load_keys()
@@ -311,7 +312,8 @@ def test_bad_tokens_are_401_problems(api, register) -> None:
 
     hs_header = jwt.utils.base64url_encode(f'{{"alg":"HS256","typ":"JWT","kid":"{kid}"}}'.encode()).decode()
     hs_body = jwt.utils.base64url_encode(__import__("json").dumps(_claims(user)).encode()).decode()
-    hs_sig = jwt.utils.base64url_encode(hmac.new(public_pem, f"{hs_header}.{hs_body}".encode(), hashlib.sha256).digest())
+    mac = hmac.new(public_pem, f"{hs_header}.{hs_body}".encode(), hashlib.sha256).digest()
+    hs_sig = jwt.utils.base64url_encode(mac)
     cases = {
         "tampered": f"{header}.{tampered_payload}.{signature}",
         "bad-signature": f"{header}.{payload}.{signature[:-4]}AAAA",
@@ -346,7 +348,8 @@ def test_audit_log_records_events_with_origin_and_paginates(api, register) -> No
     api.post("/v1/auth/api-keys", json={"name": "k"}, headers={**user["headers"], "User-Agent": "audit-test/1.0"})
     page = api.get("/v1/auth/audit", params={"limit": 2}, headers=user["headers"]).json()
     assert len(page["items"]) == 2 and page["next_cursor"]
-    rest = api.get("/v1/auth/audit", params={"limit": 50, "cursor": page["next_cursor"]}, headers=user["headers"]).json()
+    rest = api.get("/v1/auth/audit", params={"limit": 50, "cursor": page["next_cursor"]},
+                   headers=user["headers"]).json()
     events = [e["event"] for e in page["items"] + rest["items"]]
     assert events == ["api_key_created", "login_ok", "login_failed", "register"]
     newest = page["items"][0]

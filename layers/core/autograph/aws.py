@@ -6,7 +6,7 @@ Everything else asks this module for clients; endpoint selection is configuratio
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from .config import get_settings
@@ -28,7 +28,7 @@ def endpoint_url() -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _client(service: str, endpoint: str | None, region: str) -> Any:
     import boto3
     from botocore.config import Config

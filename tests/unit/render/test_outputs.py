@@ -33,7 +33,7 @@ def test_svg_well_formed_labelled_sized_and_fonted(source, labels) -> None:
     text = svg_text(data)
     for label in labels:
         assert label in text, label
-    vx, vy, vw, vh = (float(v) for v in root.get("viewBox").split())
+    _vx, _vy, vw, vh = (float(v) for v in root.get("viewBox").split())
     assert vw > 20 and vh > 20
     assert float(root.get("width")) == pytest.approx(vw, abs=0.01)
     assert float(root.get("height")) == pytest.approx(vh, abs=0.01)

@@ -53,7 +53,8 @@ HOSTILE_MERMAID = [
     'flowchart TD\n  A["#lt;script#gt;alert(1)#lt;/script#gt;"] --> B\n',
     'flowchart TD\n  A["&lt;script&gt;alert(1)&lt;/script&gt;"] --> B\n',
     'flowchart TD\n  A --> B\n  style A fill:url(https://evil.example/x)\n',
-    'sequenceDiagram\n  Alice->>Bob: <svg onload=alert(1)>\n  link Alice: X @ javascript:alert(1)\n',
+    'sequenceDiagram\n  Alice->>Bob: <svg onload=alert(1)>\n'
+    '  link Alice: X @ javascript:alert(1)\n',
     'classDiagram\n  class A\n  click A href "javascript:alert(1)"\n  link A "https://evil.example"\n',
 ]
 

@@ -7,6 +7,7 @@ All writers use the same ClientRequestToken, so two cold starts racing produce o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -74,11 +75,10 @@ def _new_key_document() -> str:
 
 def _bootstrap(secret_id: str) -> None:
     sm = client("secretsmanager")
-    try:
+    # If another writer won the race, its key is the one: ResourceExists is success for us.
+    with contextlib.suppress(sm.exceptions.ResourceExistsException):
         sm.put_secret_value(SecretId=secret_id, SecretString=_new_key_document(),
                             ClientRequestToken=BOOTSTRAP_TOKEN)
-    except sm.exceptions.ResourceExistsException:
-        pass  # another writer won the race; its key is the one
 
 
 def load_keys(*, create: bool = False, force: bool = False) -> KeySet:

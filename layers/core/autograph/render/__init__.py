@@ -13,7 +13,7 @@ from .options import RenderOptions
 
 __all__ = [
     "InvalidDiagram", "RenderError", "RenderInputError", "RenderLimitExceeded",
-    "RenderOptions", "cache_key", "content_type", "engine_version", "flowchart_graph",
+    "RenderOptions", "cache_key", "content_type", "engine_version",
     "render", "sanitize_svg", "validate",
 ]
 
@@ -57,9 +57,3 @@ def engine_version() -> str:
 
     return _engine_version()
 
-
-def flowchart_graph(source: str) -> dict[str, Any]:
-    """{"nodes": {id: label}, "edges": [(src, dst, label)]} of a valid flowchart."""
-    from .graph import flowchart_graph as _flowchart_graph
-
-    return _flowchart_graph(source)

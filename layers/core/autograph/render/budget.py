@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TypeVar
 
-from .errors import RenderLimitExceeded
+from .errors import RenderError, RenderLimitExceeded
 
 T = TypeVar("T")
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="autograph-render")
@@ -37,3 +37,7 @@ class Budget:
             raise RenderLimitExceeded(
                 f"render exceeded its {self.seconds:g} s budget ({stage})"
             ) from None
+        except RenderError:
+            raise
+        except Exception as exc:  # a converter bug must surface as our error, not a 500 trace
+            raise RenderError(f"{stage} failed: {exc}") from exc

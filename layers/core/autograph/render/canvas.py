@@ -93,7 +93,7 @@ class _Renderer:
                 pts = shape.corners()
                 pad = shape.style.stroke_width
                 if shape.type == "frame" and shape.text:
-                    pts = pts + [(shape.x, shape.y - shape.style.font_size * 1.6)]
+                    pts = [*pts, (shape.x, shape.y - shape.style.font_size * 1.6)]
             for px, py in pts:
                 xs += [px - pad, px + pad]
                 ys += [py - pad, py + pad]

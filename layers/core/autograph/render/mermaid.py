@@ -8,13 +8,13 @@ from . import engine
 from .budget import Budget
 from .errors import InvalidDiagram, RenderLimitExceeded
 from .options import MAX_NODES, MAX_SOURCE_BYTES, RenderOptions
-from .sanitize import SVG_NS
+from .sanitize import SVG_NS, parse_xml
 from .stats import count
 
 
 def _drop_engine_background(svg: str) -> str:
     """mermaid-rs-renderer paints an opaque white rect; background is our option's job."""
-    root = ET.fromstring(svg)
+    root = parse_xml(svg)
     first = root[0] if len(root) else None
     if (
         first is not None
@@ -38,7 +38,7 @@ def mermaid_svg(source: str, options: RenderOptions, budget: Budget) -> str:
         svg, backend = budget.run("layout", engine.render_svg, source, options.theme)
     except engine.EngineError:
         raise InvalidDiagram(validate(source)) from None
-    root = ET.fromstring(svg)
+    root = parse_xml(svg)
     nodes = count(root)["nodes"]
     if nodes > MAX_NODES:
         raise RenderLimitExceeded(f"{nodes} nodes, over the {MAX_NODES} limit")

@@ -3,13 +3,14 @@ font on text, dominant-baseline as a y shift, no zero dash cycles, markers expan
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import re
 import xml.etree.ElementTree as ET
 
 from .fonts import CSS_FAMILY
-from .sanitize import SVG_NS
+from .sanitize import SVG_NS, parse_xml
 
 _DASH_CSS = re.compile(r"stroke-dasharray\s*:\s*([^;}!]*)(!important)?;?", re.IGNORECASE)
 _FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)px", re.IGNORECASE)
@@ -60,10 +61,8 @@ def _adapt(el: ET.Element, font_size: float) -> None:
         el.set("font-family", CSS_FAMILY)
         baseline = el.get("dominant-baseline", "")
         if baseline in ("central", "middle"):
-            try:
+            with contextlib.suppress(ValueError):  # non-numeric y: leave it
                 el.set("y", f"{float(el.get('y', '0')) + size * 0.35:.3f}")
-            except ValueError:
-                pass
             del el.attrib["dominant-baseline"]
     for child in el:
         _adapt(child, size)
@@ -149,7 +148,7 @@ def _expand_markers(root: ET.Element) -> None:
 
 
 def prepare(svg: str) -> bytes:
-    root = ET.fromstring(svg)
+    root = parse_xml(svg)
     styles = [el for el in root.iter(f"{{{SVG_NS}}}style")]
     for parent in list(root.iter()):
         for child in list(parent):

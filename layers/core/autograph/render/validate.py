@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from typing import Any
 
 from . import engine
 from .options import MAX_NODES, MAX_SOURCE_BYTES
+from .sanitize import parse_xml
 from .stats import count
 
 DIAGRAM_TYPES = {
@@ -124,7 +124,7 @@ def validate(source: str) -> dict[str, Any]:
     if problem is not None:
         line, column = _locate(lines, header, problem)
         return _result(dtype, [_error(line, column, _PREFIX.sub("", problem))], [], empty_stats)
-    stats = count(ET.fromstring(svg)) if svg else empty_stats
+    stats = count(parse_xml(svg)) if svg else empty_stats
     errors = []
     if stats["nodes"] > MAX_NODES:
         errors.append(_error(None, None, f"{stats['nodes']} nodes, over the {MAX_NODES} limit"))

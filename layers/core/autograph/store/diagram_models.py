@@ -1,0 +1,148 @@
+"""Items of the diagrams domain on the application table (single table, no Scan anywhere).
+
+| item          | pk                   | sk                  | gsi1 (pk / sk)                          | gsi2 (pk / sk)               | gsi3 (pk / sk)                 |
+|---------------|----------------------|---------------------|-----------------------------------------|------------------------------|--------------------------------|
+| diagram head  | DIAGRAM#<id>         | META                | DLIVE#<owner> / <updated_at>#<id>       | DLIVE#<owner> /              | DLIVE#<owner> /                |
+|               |                      |                     | (trashed: DTRASH#<owner> / <deleted>#id) | <created_at>#<id> (live only) | <lower title>#<id> (live only) |
+| version       | DIAGRAM#<id>         | VERSION#<0000000n>  |                                         |                              |                                |
+| collaborator  | DIAGRAM#<id>         | COLLAB#<user_id>    | SHARED#<user_id> / <added_at>#<id>      |                              |                                |
+| share link    | SHARE#<sha256(token)>| SHARE               | DSHARES#<diagram_id> / <share_id>       |                              |                                |
+| folder        | FOLDERS#<owner>      | FOLDER#<folder_id>  |                                         |                              |                                |
+| user template | TEMPLATES#<owner>    | TEMPLATE#<tpl_id>   |                                         |                              |                                |
+
+- Lists by owner pick the index by `sort` (updated_at -> gsi1, created_at -> gsi2, title -> gsi3) and the
+  Query direction by `order`; filters are filter expressions on that Query.
+- Trashing moves the head from the DLIVE partitions to DTRASH#<owner> on gsi1 (gsi2/gsi3 keys are
+  removed), sets `expires_at` (TTL, 30 days); restore puts the keys back and clears the TTL.
+- Content is JSON in `content_inline` up to the inline threshold, else in the diagrams bucket under
+  `diagrams/<id>/<random>.json` with the key in `content_key`. Keys are never reused, so a version
+  snapshot and the head can point at the same immutable object.
+- Share links are looked up by the SHA-256 of the token (one GetItem); the token itself is never stored.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+
+from .base import GSI1, GSI2, GSI3, TableModel
+
+
+class _Indexed(TableModel):
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    gsi1 = GSI1()
+    gsi2 = GSI2()
+    gsi3 = GSI3()
+
+
+class DiagramItem(_Indexed):
+    diagram_id = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    dtype = UnicodeAttribute()
+    folder_id = UnicodeAttribute(null=True)
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    starred = BooleanAttribute(default=False)
+    version = NumberAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    last_edited_by = UnicodeAttribute()
+    size_bytes = NumberAttribute(default=0)
+    content_inline = UnicodeAttribute(null=True)
+    content_key = UnicodeAttribute(null=True)
+    search_text = UnicodeAttribute(null=True)
+    deleted_at = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(diagram_id: str) -> tuple[str, str]:
+        return f"DIAGRAM#{diagram_id}", "META"
+
+
+class VersionItem(TableModel):
+    diagram_id = UnicodeAttribute()
+    number = NumberAttribute()
+    title = UnicodeAttribute()
+    dtype = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    author = UnicodeAttribute()
+    label = UnicodeAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+    size_bytes = NumberAttribute(default=0)
+    content_inline = UnicodeAttribute(null=True)
+    content_key = UnicodeAttribute(null=True)
+    restored_from = NumberAttribute(null=True)
+
+    @staticmethod
+    def key(diagram_id: str, number: int) -> tuple[str, str]:
+        return f"DIAGRAM#{diagram_id}", f"VERSION#{number:010d}"
+
+
+class CollaboratorItem(_Indexed):
+    diagram_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()  # viewer | editor
+    added_at = UnicodeAttribute()
+    added_by = UnicodeAttribute()
+
+    @staticmethod
+    def key(diagram_id: str, user_id: str) -> tuple[str, str]:
+        return f"DIAGRAM#{diagram_id}", f"COLLAB#{user_id}"
+
+
+class ShareItem(_Indexed):
+    share_id = UnicodeAttribute()
+    diagram_id = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+    permission = UnicodeAttribute()  # view | edit
+    password_hash = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    link_expires_at = NumberAttribute(null=True)  # epoch seconds; not the TTL, so expiry answers 410
+    revoked = BooleanAttribute(default=False)
+    revoked_at = UnicodeAttribute(null=True)
+    view_count = NumberAttribute(default=0)
+    last_viewed_at = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(token_hash: str) -> tuple[str, str]:
+        return f"SHARE#{token_hash}", "SHARE"
+
+
+class FolderItem(TableModel):
+    folder_id = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    parent_id = UnicodeAttribute(null=True)
+    color = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(owner_id: str, folder_id: str) -> tuple[str, str]:
+        return f"FOLDERS#{owner_id}", f"FOLDER#{folder_id}"
+
+
+class TemplateItem(TableModel):
+    template_id = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    dtype = UnicodeAttribute()
+    source_diagram_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    size_bytes = NumberAttribute(default=0)
+    content_inline = UnicodeAttribute(null=True)
+    content_key = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(owner_id: str, template_id: str) -> tuple[str, str]:
+        return f"TEMPLATES#{owner_id}", f"TEMPLATE#{template_id}"

@@ -69,7 +69,7 @@ class Response:
 
 
 class HttpApi:
-    def __init__(self, template: dict[str, Any], functions: dict[str, LocalFunction]) -> None:
+    def __init__(self, template: dict[str, Any], functions: dict[str, LocalFunction], resolver: Any = None) -> None:
         self.routes: list[Route] = []
         self.authorizers: dict[str, Authorizer] = {}
         self.default_authorizer: str | None = None
@@ -79,7 +79,8 @@ class HttpApi:
             if spec["Type"] != "AWS::Serverless::HttpApi":
                 continue
             props = spec.get("Properties") or {}
-            self.cors = props.get("CorsConfiguration") or {}
+            cors = props.get("CorsConfiguration") or {}
+            self.cors = resolver.resolve(cors) if resolver else cors
             auth = props.get("Auth") or {}
             self.default_authorizer = auth.get("DefaultAuthorizer")
             for name, cfg in (auth.get("Authorizers") or {}).items():

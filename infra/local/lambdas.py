@@ -3,6 +3,7 @@ with a Lambda-like context."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import sys
 import time
@@ -67,7 +68,15 @@ class LocalFunction:
         context = LambdaContext(self.name, self.memory_mb, self.timeout_s, self.region)
         if request_id:
             context.aws_request_id = request_id
-        return self.handler()(event, context)
+        # Lambda runs handlers on its main thread, where asyncio has a default loop; our request
+        # threads have none, and Mangum asks for one. Give this thread its own for the call.
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            return self.handler()(event, context)
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
 
 
 def functions_from(template: dict[str, Any], resolver: Any, root: Path) -> dict[str, LocalFunction]:

@@ -73,7 +73,7 @@ class LocalStack:
         self.env.update({"AUTOGRAPH_AWS": self.target, "STAGE": "local"})
         self._configure_process_env(self.env)
         self._bootstrap()
-        self.api = HttpApi(template, self.functions)
+        self.api = HttpApi(template, self.functions, resolver)
         self.sources = sources_from(self.functions, resolver)
         self._start_http()
         self._start_pollers()
@@ -119,6 +119,7 @@ class LocalStack:
         # Local defaults: no X-Ray daemon, no EMF to stdout, quieter logs. The caller may override.
         os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
         os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+        os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "autograph-local")
         os.environ["POWERTOOLS_LOG_LEVEL"] = os.environ.get("AUTOGRAPH_LOG_LEVEL", "WARNING")
         core = str(ROOT / "layers" / "core")
         if core not in sys.path:

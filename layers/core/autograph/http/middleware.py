@@ -19,6 +19,17 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+async def send_problem(send: Any, status: int, title: str, slug: str, detail: str, rid: str | None) -> None:
+    """A problem+json response written at the ASGI level (outside FastAPI's handlers)."""
+    body = json.dumps({"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail,
+                       "request_id": rid}).encode()
+    headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
+    if rid:
+        headers.append((b"x-request-id", rid.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 def request_id_for(scope: Scope) -> str:
     """API Gateway's request id when behind it; else the client's X-Request-Id; else a new one."""
     event = scope.get("aws.event") or {}
@@ -40,14 +51,25 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = rid
         logger.set_correlation_id(rid)
 
+        started = False
+
         async def send_with_id(message: dict[str, Any]) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = [h for h in message.get("headers", []) if h[0].lower() != b"x-request-id"]
                 headers.append((b"x-request-id", rid.encode()))
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Anything unhandled: log the trace, answer a bare 500 problem, never the trace itself.
+            logger.exception("unhandled error")
+            if started:
+                return
+            await send_problem(send, 500, "Internal Server Error", "internal", "An unexpected error occurred.", rid)
 
 
 class BodyLimitMiddleware:
@@ -59,16 +81,8 @@ class BodyLimitMiddleware:
 
     async def _reject(self, scope: Scope, send: Any) -> None:
         rid = (scope.get("state") or {}).get("request_id")
-        body = json.dumps({
-            "type": PROBLEM_BASE + "payload-too-large", "title": "Payload Too Large", "status": 413,
-            "detail": f"The request body exceeds the limit of {self.max_bytes} bytes.",
-            "request_id": rid,
-        }).encode()
-        headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
-        if rid:
-            headers.append((b"x-request-id", rid.encode()))
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send_problem(send, 413, "Payload Too Large", "payload-too-large",
+                           f"The request body exceeds the limit of {self.max_bytes} bytes.", rid)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":

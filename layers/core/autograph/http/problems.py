@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import AppError
-from ..observability import logger
 
 PROBLEM_BASE = "https://autograph.dev/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -93,9 +92,3 @@ def install(app: FastAPI) -> None:
         first = errors[0] if errors else {"field": "", "message": "invalid request"}
         detail = f"{first['field'] or 'request'}: {first['message']}"
         return problem(422, detail, request_id=request_id_of(request), extra={"errors": errors})
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # Log the trace; never send it.
-        logger.exception("unhandled error")
-        return problem(500, "An unexpected error occurred.", request_id=request_id_of(request))

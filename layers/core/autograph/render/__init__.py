@@ -28,7 +28,7 @@ def render(source_or_canvas: str | dict[str, Any], fmt: str,
 
 def validate(source: str) -> dict[str, Any]:
     """{valid, diagram_type, errors: [{line, column, message}], warnings, stats}."""
-    from .validate import validate as _validate
+    from .validation import validate as _validate
 
     return _validate(source)
 

@@ -29,7 +29,7 @@ def _drop_engine_background(svg: str) -> str:
 
 def mermaid_svg(source: str, options: RenderOptions, budget: Budget) -> str:
     """Raw (unsanitized) engine SVG; raises InvalidDiagram / RenderLimitExceeded."""
-    from .validate import validate
+    from .validation import validate
 
     size = len(source.encode("utf-8"))
     if size > MAX_SOURCE_BYTES:

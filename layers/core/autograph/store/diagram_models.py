@@ -39,12 +39,14 @@ class _Indexed(TableModel):
     gsi2sk = UnicodeAttribute(null=True)
     gsi3pk = UnicodeAttribute(null=True)
     gsi3sk = UnicodeAttribute(null=True)
-    gsi1 = GSI1()
-    gsi2 = GSI2()
-    gsi3 = GSI3()
+    # Index objects are per model class (PynamoDB binds each instance to one model), so every
+    # concrete model declares the ones it queries.
 
 
 class DiagramItem(_Indexed):
+    gsi1 = GSI1()
+    gsi2 = GSI2()
+    gsi3 = GSI3()
     diagram_id = UnicodeAttribute()
     owner_id = UnicodeAttribute()
     title = UnicodeAttribute()
@@ -87,6 +89,7 @@ class VersionItem(TableModel):
 
 
 class CollaboratorItem(_Indexed):
+    gsi1 = GSI1()
     diagram_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
     email = UnicodeAttribute()
@@ -100,6 +103,7 @@ class CollaboratorItem(_Indexed):
 
 
 class ShareItem(_Indexed):
+    gsi1 = GSI1()
     share_id = UnicodeAttribute()
     diagram_id = UnicodeAttribute()
     owner_id = UnicodeAttribute()

@@ -1,0 +1,1 @@
+"""Diagrams domain: storage, versions, trash, folders, search, sharing, collaborators, templates."""

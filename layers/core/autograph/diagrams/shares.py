@@ -1,0 +1,121 @@
+"""Share links: anonymous read (or edit) access to one diagram by an unguessable token.
+
+- Tokens: `secrets.token_urlsafe(24)` (192 bits). Only SHA-256(token) is stored, as the item's
+  key, so the public route costs one GetItem to find the link. Listing a diagram's links uses
+  gsi1 (DSHARES#<diagram_id>).
+- Passwords: bcrypt (autograph.auth.passwords); sent in `X-Share-Password`; missing or wrong -> 401.
+- Revoked or past `expires_at` -> 410 (the link item stays, so a revoked link never turns into a
+  404 that looks like a typo). A trashed or deleted diagram behind a link -> 410 too.
+- Each successful view adds 1 to `view_count` atomically (UpdateItem ADD) and stamps
+  `last_viewed_at`.
+- Edit links update the diagram through the same optimistic-locking path (If-Match required);
+  the version's author is recorded as `share:<share_id>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from ..auth import passwords
+from ..clock import iso, now
+from ..config import get_settings
+from ..errors import Forbidden, Gone, NotFound, Unauthorized
+from ..store.diagram_models import DiagramItem, ShareItem
+from . import access, service
+from .schema import DiagramPatch, ShareIn
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _iso_or_none(ts: float | None) -> str | None:
+    return iso(ts) if ts else None
+
+
+def _out(s: ShareItem) -> dict[str, Any]:
+    return {"id": s.share_id, "permission": s.permission, "expires_at": _iso_or_none(s.link_expires_at),
+            "created_at": s.created_at, "password_protected": s.password_hash is not None,
+            "revoked": bool(s.revoked), "view_count": int(s.view_count or 0), "last_viewed_at": s.last_viewed_at}
+
+
+def create(user_id: str, diagram_id: str, body: ShareIn) -> dict[str, Any]:
+    item, _ = access.require(diagram_id, user_id, "owner")
+    token = secrets.token_urlsafe(24)
+    share_id = secrets.token_hex(8)
+    expires = int(now()) + body.expires_in_days * 86400 if body.expires_in_days else None
+    share = ShareItem(
+        *ShareItem.key(_digest(token)), share_id=share_id, diagram_id=item.diagram_id, owner_id=user_id,
+        permission=body.permission, password_hash=passwords.hash_password(body.password) if body.password else None,
+        created_at=iso(), link_expires_at=expires, revoked=False, view_count=0,
+        gsi1pk=f"DSHARES#{item.diagram_id}", gsi1sk=share_id,
+    )
+    share.save(condition=ShareItem.pk.does_not_exist())
+    url = f"{get_settings().public_base_url.rstrip('/')}/v1/shared/{token}"
+    return {"id": share_id, "token": token, "url": url, "permission": body.permission,
+            "expires_at": _iso_or_none(expires)}
+
+
+def list_page(user_id: str, diagram_id: str, limit: int, cursor: dict[str, Any] | None
+              ) -> tuple[list[dict[str, Any]], Any]:
+    item, _ = access.require(diagram_id, user_id, "owner")
+    result = ShareItem.gsi1.query(f"DSHARES#{item.diagram_id}", limit=limit, last_evaluated_key=cursor)
+    return [_out(s) for s in result], result.last_evaluated_key
+
+
+def revoke(user_id: str, diagram_id: str, share_id: str) -> None:
+    item, _ = access.require(diagram_id, user_id, "owner")
+    found = list(ShareItem.gsi1.query(f"DSHARES#{item.diagram_id}", ShareItem.gsi1sk == share_id, limit=1))
+    if not found or found[0].revoked:
+        raise NotFound("No such share link.")
+    found[0].update(actions=[ShareItem.revoked.set(True), ShareItem.revoked_at.set(iso())],
+                    condition=ShareItem.pk.exists())
+
+
+def _open(token: str, password: str | None) -> tuple[ShareItem, DiagramItem]:
+    if not token or len(token) > 128:
+        raise NotFound("No such share link.")
+    try:
+        share = ShareItem.get(*ShareItem.key(_digest(token)), consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound("No such share link.") from exc
+    if share.revoked:
+        raise Gone("This share link was revoked.")
+    if share.link_expires_at is not None and share.link_expires_at <= now():
+        raise Gone("This share link has expired.")
+    if share.password_hash is not None:
+        challenge = {"WWW-Authenticate": 'Share-Password realm="autograph"'}
+        if not password:
+            raise Unauthorized("This share link needs a password: send it in X-Share-Password.", headers=challenge)
+        if not passwords.verify_password(password, share.password_hash):
+            raise Unauthorized("The share password is wrong.", headers=challenge)
+    item = access.head(share.diagram_id)
+    if item is None or access.is_trashed(item) or access.expired(item):
+        raise Gone("The shared diagram is no longer available.")
+    return share, item
+
+
+def view(token: str, password: str | None) -> dict[str, Any]:
+    share, item = _open(token, password)
+    try:
+        share.update(actions=[ShareItem.view_count.add(1), ShareItem.last_viewed_at.set(iso())],
+                     condition=ShareItem.pk.exists())
+    except UpdateError as exc:
+        raise Gone("This share link was removed.") from exc
+    out = access.full(item)
+    out["permission"] = share.permission
+    return out
+
+
+def edit(token: str, password: str | None, if_match: str | None, patch: DiagramPatch) -> dict[str, Any]:
+    share, item = _open(token, password)
+    if share.permission != "edit":
+        raise Forbidden("This share link is read-only.")
+    expected = service.parse_if_match(if_match)
+    out = service.apply_update_from_patch(item, expected, f"share:{share.share_id}", patch)
+    out["permission"] = share.permission
+    return out

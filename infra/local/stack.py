@@ -3,6 +3,8 @@ declares, the HTTP API and the SQS pollers, all in one process."""
 
 from __future__ import annotations
 
+import copyreg
+import io
 import logging
 import os
 import pickle
@@ -30,6 +32,14 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class _StatePickler(pickle.Pickler):
+    """Locks inside moto's models cannot be pickled; a restored backend gets fresh ones."""
+
+    dispatch_table = copyreg.dispatch_table.copy()
+    dispatch_table[type(threading.Lock())] = lambda _: (threading.Lock, ())
+    dispatch_table[type(threading.RLock())] = lambda _: (threading.RLock, ())
 
 
 @dataclass
@@ -170,7 +180,9 @@ class LocalStack:
         state = {name: dict(get_backend(name)) for name in SNAPSHOT_SERVICES}
         path = self.state_dir / STATE_FILE
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(state))
+        buffer = io.BytesIO()
+        _StatePickler(buffer).dump(state)
+        tmp.write_bytes(buffer.getvalue())
         tmp.replace(path)
         log.warning("local state saved to %s", path)
         return path

@@ -1,0 +1,82 @@
+"""Password, token and throttle rules (the throttle against moto, with a controlled clock)."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograph.auth import passwords
+from autograph.errors import TooManyRequests, Unauthorized, ValidationFailed
+
+
+def test_production_cost_is_12(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BCRYPT_ROUNDS", raising=False)
+    assert passwords.rounds() == 12
+    assert passwords.DEFAULT_ROUNDS == 12
+
+
+def test_hash_verifies_only_the_right_password() -> None:
+    hashed = passwords.hash_password("correct horse battery")
+    assert hashed.startswith("$2b$") and "correct" not in hashed
+    assert passwords.verify_password("correct horse battery", hashed)
+    assert not passwords.verify_password("correct horse batterY", hashed)
+    assert not passwords.verify_password("x", "not-a-bcrypt-hash")
+
+
+def test_long_passwords_use_every_character() -> None:
+    base = "a" * 80
+    hashed = passwords.hash_password(base + "1")
+    assert not passwords.verify_password(base + "2", hashed)  # plain bcrypt would accept this
+
+
+@pytest.mark.parametrize("password", ["short", "password1", "Password123", "qwerty123", "x" * 129])
+def test_policy_rejects(password: str) -> None:
+    with pytest.raises(ValidationFailed):
+        passwords.check_policy(password)
+
+
+def test_policy_rejects_the_email_itself_and_accepts_good_ones() -> None:
+    with pytest.raises(ValidationFailed):
+        passwords.check_policy("me@example.com", "me@example.com")
+    passwords.check_policy("a perfectly fine passphrase", "me@example.com")
+
+
+def test_access_token_round_trip_and_expiry(stack: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograph.auth import tokens
+
+    token, ttl = tokens.issue_access_token("user-1", "u@example.com")
+    claims = tokens.verify_access_token(token)
+    assert claims.user_id == "user-1" and ttl == 3600
+    monkeypatch.setattr(tokens, "now", lambda: 0.0)  # issued at the epoch: long expired
+    old, _ = tokens.issue_access_token("user-1", "u@example.com")
+    with pytest.raises(Unauthorized, match="expired"):
+        tokens.verify_access_token(old)
+
+
+def test_throttle_window_counts_locks_and_expires(stack: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograph.auth import throttle
+    from tests.helpers import unique_email
+
+    clock = {"t": 1_800_000_000.0}
+    monkeypatch.setattr(throttle, "now", lambda: clock["t"])
+    email = unique_email("throttle")
+    for expected in range(1, 6):
+        throttle.check(email)
+        assert throttle.record_failure(email) == expected
+        clock["t"] += 10
+    with pytest.raises(TooManyRequests) as info:
+        throttle.check(email)
+    assert info.value.retry_after == 15 * 60 - 50 + 1
+    clock["t"] = 1_800_000_000.0 + 15 * 60  # the window has passed
+    throttle.check(email)
+    assert throttle.record_failure(email) == 1  # a fresh window
+
+
+def test_throttle_success_clears(stack: object) -> None:
+    from autograph.auth import throttle
+    from tests.helpers import unique_email
+
+    email = unique_email("clear")
+    for _ in range(4):
+        throttle.record_failure(email)
+    throttle.clear(email)
+    assert throttle.record_failure(email) == 1

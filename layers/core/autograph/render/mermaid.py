@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from . import engine
@@ -27,6 +28,19 @@ def _drop_engine_background(svg: str) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
+_CLICK_DIAGRAMS = re.compile(r"^\s*(flowchart|graph|classDiagram)\b", re.M)
+_CLICK_LINE = re.compile(r"^[ \t]*click[ \t]+\S+.*$", re.M)
+
+
+def strip_interactions(source: str) -> str:
+    """Drop `click` lines. We never honour them (the sanitizer would remove the links and
+    callbacks anyway), and the engine mis-places the label of a clickable node."""
+    header = next((ln for ln in source.splitlines() if ln.strip() and not ln.strip().startswith("%%")), "")
+    if not _CLICK_DIAGRAMS.match(header):
+        return source
+    return _CLICK_LINE.sub("", source)
+
+
 def mermaid_svg(source: str, options: RenderOptions, budget: Budget) -> str:
     """Raw (unsanitized) engine SVG; raises InvalidDiagram / RenderLimitExceeded."""
     from .validation import validate
@@ -35,7 +49,7 @@ def mermaid_svg(source: str, options: RenderOptions, budget: Budget) -> str:
     if size > MAX_SOURCE_BYTES:
         raise RenderLimitExceeded(f"source is {size} bytes, over the 100 KB limit")
     try:
-        svg, backend = budget.run("layout", engine.render_svg, source, options.theme)
+        svg, backend = budget.run("layout", engine.render_svg, strip_interactions(source), options.theme)
     except engine.EngineError:
         raise InvalidDiagram(validate(source)) from None
     root = parse_xml(svg)

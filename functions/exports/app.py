@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Header, Request, Response
-from pydantic import BaseModel, Field, model_validator
-
 from autograph import ratelimit, render_service
 from autograph.http.app import create_app, lambda_handler
 from autograph.http.principal import source_ip
+from fastapi import Header, Request, Response
+from pydantic import BaseModel, Field, model_validator
 
 app = create_app("AutoGraph Exports", max_body_bytes=6 * 1024 * 1024)
 RATE_LIMIT_PER_MINUTE = 60

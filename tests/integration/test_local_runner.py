@@ -233,7 +233,8 @@ def test_make_local_entry_point_serves_stops_on_ctrl_c_and_persists_on_request(t
     try:
         assert url == f"http://127.0.0.1:{env['PORT']}"
         assert httpx.get(f"{url}/v1/health").status_code == 200
-        assert httpx.post(f"{url}/v1/auth/register", json={"email": email, "password": "persist-me-pls"}).status_code == 201
+        registered = httpx.post(f"{url}/v1/auth/register", json={"email": email, "password": "persist-me-pls"})
+        assert registered.status_code == 201
     finally:
         out = _stop(proc)
     assert "stopping" in out

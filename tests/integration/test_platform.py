@@ -99,7 +99,8 @@ def test_unexpected_errors_are_500_problem_without_trace(stack: Any, monkeypatch
 
 
 def test_cors_preflight_and_headers(api: httpx.Client) -> None:
-    pre = api.options("/v1/auth/login", headers={"Origin": "https://app.example", "Access-Control-Request-Method": "POST"})
+    pre = api.options("/v1/auth/login",
+                      headers={"Origin": "https://app.example", "Access-Control-Request-Method": "POST"})
     assert pre.status_code == 204
     assert pre.headers["access-control-allow-origin"] == "*"
     assert "POST" in pre.headers["access-control-allow-methods"]

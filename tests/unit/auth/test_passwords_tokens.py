@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from autograph.auth import passwords
 from autograph.errors import TooManyRequests, Unauthorized, ValidationFailed
 
@@ -54,6 +53,7 @@ def test_access_token_round_trip_and_expiry(stack: object, monkeypatch: pytest.M
 
 def test_throttle_window_counts_locks_and_expires(stack: object, monkeypatch: pytest.MonkeyPatch) -> None:
     from autograph.auth import throttle
+
     from tests.helpers import unique_email
 
     clock = {"t": 1_800_000_000.0}
@@ -73,6 +73,7 @@ def test_throttle_window_counts_locks_and_expires(stack: object, monkeypatch: py
 
 def test_throttle_success_clears(stack: object) -> None:
     from autograph.auth import throttle
+
     from tests.helpers import unique_email
 
     email = unique_email("clear")

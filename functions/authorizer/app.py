@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograph.auth.authorizer import decide
-from autograph.observability import logger
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from autograph.auth.authorizer import decide
+from autograph.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     result = decide(event.get("headers") or {})
-    logger.debug("authorizer decision", extra={"authenticated": result["context"]["authenticated"]})
+    authenticated = bool(result["context"]["authenticated"])
+    metrics.add_metric(name="Authenticated" if authenticated else "Anonymous", unit=MetricUnit.Count, value=1)
+    logger.debug("authorizer decision", extra={"authenticated": authenticated})
     return result

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Header, Path, Query, Response
-
 from autograph.diagrams import collaborators, folders, listing, service, shares, templates, versions
 from autograph.diagrams.schema import (
     BulkIn,
@@ -24,8 +22,8 @@ from autograph.diagrams.schema import (
     FolderPatch,
     MoveIn,
     Share,
-    SharedDiagram,
     ShareCreated,
+    SharedDiagram,
     ShareIn,
     Template,
     TemplateIn,
@@ -37,6 +35,7 @@ from autograph.http import idempotency
 from autograph.http.app import create_app, lambda_handler
 from autograph.http.pagination import Page, PageParams, encode_cursor, page_params
 from autograph.http.principal import Principal, current_principal
+from fastapi import Depends, Header, Path, Query, Response
 
 app = create_app("AutoGraph Diagrams", max_body_bytes=6 * 1024 * 1024)
 Caller = Annotated[Principal, Depends(current_principal)]
@@ -76,13 +75,13 @@ def create_diagram(body: DiagramCreate, response: Response, caller: Caller, idem
     return _with_etag(response, out)
 
 
-@app.get("/v1/diagrams", response_model=Page[DiagramSummary], tags=["diagrams"], response_model_exclude_none=True)
+@app.get("/v1/diagrams", response_model=Page[DiagramSummary], tags=["diagrams"], response_model_exclude_unset=True)
 def list_diagrams(
     caller: Caller, page: Paging,
     folder_id: Annotated[str | None, Query(max_length=64, description='A folder id, or "root"')] = None,
     tag: Annotated[str | None, Query(max_length=50)] = None,
     starred: bool | None = None,
-    type: Annotated[Literal["mermaid", "canvas", "note", "mixed"] | None, Query()] = None,  # noqa: A002
+    type: Annotated[Literal["mermaid", "canvas", "note", "mixed"] | None, Query()] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     sort: Literal["updated_at", "created_at", "title"] = "updated_at",
     order: Literal["asc", "desc"] = "desc",
@@ -97,7 +96,7 @@ def list_diagrams(
     return _page(items, last)
 
 
-@app.post("/v1/diagrams/bulk", response_model=BulkOut, tags=["diagrams"], response_model_exclude_none=True)
+@app.post("/v1/diagrams/bulk", response_model=BulkOut, tags=["diagrams"], response_model_exclude_unset=True)
 def bulk(body: BulkIn, caller: Caller) -> dict[str, Any]:
     return service.bulk(caller.user_id, body.action, body.ids, body.folder_id, body.tags)
 
@@ -123,7 +122,7 @@ def delete_diagram(diagram_id: DiagramId, caller: Caller, permanent: bool = Fals
 
 
 @app.post("/v1/diagrams/{diagram_id}/restore", response_model=DiagramSummary, tags=["trash"],
-          response_model_exclude_none=True)
+          response_model_exclude_unset=True)
 def restore_diagram(diagram_id: DiagramId, caller: Caller) -> dict[str, Any]:
     return service.restore(caller.user_id, diagram_id)
 
@@ -150,12 +149,12 @@ def unstar(diagram_id: DiagramId, caller: Caller) -> Response:
 
 
 @app.post("/v1/diagrams/{diagram_id}/move", response_model=DiagramSummary, tags=["folders"],
-          response_model_exclude_none=True)
+          response_model_exclude_unset=True)
 def move(diagram_id: DiagramId, body: MoveIn, caller: Caller) -> dict[str, Any]:
     return service.move(caller.user_id, diagram_id, body.folder_id)
 
 
-@app.get("/v1/trash", response_model=Page[DiagramSummary], tags=["trash"], response_model_exclude_none=True)
+@app.get("/v1/trash", response_model=Page[DiagramSummary], tags=["trash"], response_model_exclude_unset=True)
 def trash(caller: Caller, page: Paging) -> dict[str, Any]:
     return _page(*listing.trash(caller.user_id, limit=page.limit, cursor=page.cursor))
 
@@ -183,7 +182,7 @@ def restore_version(diagram_id: DiagramId, number: VersionNo, response: Response
 
 
 @app.get("/v1/diagrams/{diagram_id}/versions/{a}/diff/{b}", response_model=DiffOut, tags=["versions"],
-         response_model_exclude_none=True)
+         response_model_exclude_unset=True)
 def diff_versions(diagram_id: DiagramId, a: VersionNo, b: VersionNo, caller: Caller) -> dict[str, Any]:
     return versions.compare(caller.user_id, diagram_id, a, b)
 
@@ -270,13 +269,13 @@ def delete_folder(folder_id: Annotated[str, Path(max_length=64)], caller: Caller
 
 # ------------------------------------------------------------------ templates
 @app.post("/v1/templates", status_code=201, response_model=Template, tags=["templates"],
-          response_model_exclude_none=True)
+          response_model_exclude_unset=True)
 def create_template(body: TemplateIn, caller: Caller, idempotency_key: IdemKey = None) -> dict[str, Any]:
     return idempotency.run(idempotency_key, scope=f"templates:{caller.user_id}", payload=body.model_dump(),
                            produce=lambda: templates.create(caller.user_id, body))
 
 
-@app.get("/v1/templates", response_model=Page[Template], tags=["templates"], response_model_exclude_none=True)
+@app.get("/v1/templates", response_model=Page[Template], tags=["templates"], response_model_exclude_unset=True)
 def list_templates(caller: Caller, page: Paging) -> dict[str, Any]:
     return _page(*templates.list_page(caller.user_id, page.limit, page.cursor))
 

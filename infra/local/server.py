@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -15,6 +16,11 @@ def make_server(api: HttpApi, host: str, port: int, max_body: int = 10 * 1024 * 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "autograph-local"
+
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go out as two writes; without this, Nagle + delayed ACK add ~40 ms.
+            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def _serve(self) -> None:
             path, _, query = self.path.partition("?")

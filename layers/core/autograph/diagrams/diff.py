@@ -12,12 +12,14 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from typing import Any
 
 _HEADER = re.compile(r"^\s*(flowchart|graph)\b", re.IGNORECASE)
-_NODE = r"([A-Za-z0-9_][\w-]*)\s*(?:\[\[.*?\]\]|\[\(.*?\)\]|\(\(.*?\)\)|\(\[.*?\]\)|\[.*?\]|\(.*?\)|\{\{.*?\}\}|\{.*?\}|>.*?\])?"
-_LINK = r"\s*(?:<?[-=.]{2,}[->ox]?|<?-\.+->?|--\s[^-]*?\s-->|==\s[^=]*?\s==>)\s*(?:\|[^|]*\|)?\s*"
+_NODE = (r"([A-Za-z0-9_][\w-]*)\s*"
+         r"(?:\[\[.*?\]\]|\[\(.*?\)\]|\(\(.*?\)\)|\(\[.*?\]\)|\[.*?\]|\(.*?\)|\{\{.*?\}\}|\{.*?\}|>.*?\])?")
+_LINK = r"\s*(?:--\s[^-]+?\s--[->ox-]|==\s[^=]+?\s==[>=]|<?[-=.]{2,}[->ox]?|<?-\.+->?)\s*(?:\|[^|]*\|)?\s*"
 _NODE_RE = re.compile(_NODE)
 _LINK_RE = re.compile(_LINK)
 _KEYWORDS = {"subgraph", "end", "classdef", "class", "style", "linkstyle", "click", "direction"}
@@ -72,7 +74,7 @@ def flowchart_graph(source: str) -> tuple[set[str], set[str]]:
             for group in chain:
                 for node in group.split("&"):
                     nodes.add(node.strip())
-            for left, right in zip(chain, chain[1:], strict=False):
+            for left, right in itertools.pairwise(chain):
                 edges.add(f"{left}-->{right}")
     nodes.discard("")
     return nodes, edges

@@ -20,7 +20,15 @@ from typing import Any
 from pynamodb.exceptions import PutError, UpdateError
 
 from ..clock import iso, now
-from ..errors import AppError, BadRequest, Conflict, NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
+from ..errors import (
+    AppError,
+    BadRequest,
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    ValidationFailed,
+)
 from ..store.diagram_models import DiagramItem, ShareItem, VersionItem
 from . import access, folders
 from . import content as content_mod
@@ -206,7 +214,8 @@ def update(user_id: str, diagram_id: str, if_match: str | None, patch: DiagramPa
     return result
 
 
-def apply_update_from_patch(item: DiagramItem, expected: int | None, author: str, patch: DiagramPatch) -> dict[str, Any]:
+def apply_update_from_patch(item: DiagramItem, expected: int | None, author: str,
+                            patch: DiagramPatch) -> dict[str, Any]:
     fields = patch.model_fields_set
     if not fields:
         raise ValidationFailed("Nothing to update: send title, type, content or tags.")

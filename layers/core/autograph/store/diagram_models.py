@@ -1,14 +1,17 @@
 """Items of the diagrams domain on the application table (single table, no Scan anywhere).
 
-| item          | pk                   | sk                  | gsi1 (pk / sk)                          | gsi2 (pk / sk)               | gsi3 (pk / sk)                 |
-|---------------|----------------------|---------------------|-----------------------------------------|------------------------------|--------------------------------|
-| diagram head  | DIAGRAM#<id>         | META                | DLIVE#<owner> / <updated_at>#<id>       | DLIVE#<owner> /              | DLIVE#<owner> /                |
-|               |                      |                     | (trashed: DTRASH#<owner> / <deleted>#id) | <created_at>#<id> (live only) | <lower title>#<id> (live only) |
-| version       | DIAGRAM#<id>         | VERSION#<0000000n>  |                                         |                              |                                |
-| collaborator  | DIAGRAM#<id>         | COLLAB#<user_id>    | SHARED#<user_id> / <added_at>#<id>      |                              |                                |
-| share link    | SHARE#<sha256(token)>| SHARE               | DSHARES#<diagram_id> / <share_id>       |                              |                                |
-| folder        | FOLDERS#<owner>      | FOLDER#<folder_id>  |                                         |                              |                                |
-| user template | TEMPLATES#<owner>    | TEMPLATE#<tpl_id>   |                                         |                              |                                |
+| item          | pk                    | sk                 | gsi1 pk / sk                          |
+|---------------|-----------------------|--------------------|---------------------------------------|
+| diagram head  | DIAGRAM#<id>          | META               | DLIVE#<owner> / <updated_at>#<id>     |
+| version       | DIAGRAM#<id>          | VERSION#<n:010d>   |                                       |
+| collaborator  | DIAGRAM#<id>          | COLLAB#<user_id>   | SHARED#<user_id> / <added_at>#<id>    |
+| share link    | SHARE#<sha256(token)> | SHARE              | DSHARES#<diagram_id> / <share_id>     |
+| folder        | FOLDERS#<owner>       | FOLDER#<folder_id> |                                       |
+| user template | TEMPLATES#<owner>     | TEMPLATE#<tpl_id>  |                                       |
+
+A live diagram head also carries gsi2 = DLIVE#<owner> / <created_at>#<id> and
+gsi3 = DLIVE#<owner> / <lower(title)[:100]>#<id>. A trashed head has gsi1 = DTRASH#<owner> /
+<deleted_at>#<id> and no gsi2/gsi3 keys, so it drops out of every list but the trash.
 
 - Lists by owner pick the index by `sort` (updated_at -> gsi1, created_at -> gsi2, title -> gsi3) and the
   Query direction by `order`; filters are filter expressions on that Query.

@@ -45,13 +45,24 @@ def _mmdc(path: str | None) -> str | None:
         else None)
 
 
+def _puppeteer_config(tmp: str) -> list[str]:
+    """Point puppeteer at the system Chromium (its own browser download is not possible here)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        return []
+    path = Path(tmp) / "puppeteer.json"
+    path.write_text(json.dumps({"executablePath": chromium, "args": [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]}))
+    return ["-p", str(path)]
+
+
 def _time_mmdc(mmdc: str, source: Path, runs: int) -> tuple[float, float] | None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.svg"
         samples = []
         for _ in range(runs):
             start = time.perf_counter()
-            done = subprocess.run([mmdc, "-i", str(source), "-o", str(out), "-q"],
+            done = subprocess.run([mmdc, "-i", str(source), "-o", str(out), "-q", *_puppeteer_config(tmp)],
                                   capture_output=True, timeout=120, check=False)
             if done.returncode != 0:
                 return None

@@ -91,11 +91,15 @@ def _origin(request: Request) -> audit.Origin:
 
 @app.post("/v1/auth/register", status_code=201, response_model=TokensOut, tags=["auth"])
 def register(body: RegisterIn, request: Request, idempotency_key: IdemKey = None) -> dict[str, Any]:
-    return idempotency.run(
+    # The idempotency record keeps only the new user's id: tokens are secrets we store hashed.
+    # A replay (same key, same body, so the caller knows the password) starts a fresh session.
+    ref = idempotency.run(
         idempotency_key, scope="register", payload=body.model_dump(),
-        produce=lambda: accounts.register(body.email, body.password, body.name, _origin(request)).as_dict(),
+        produce=lambda: {"user_id": accounts.create_account(body.email, body.password, body.name,
+                                                            _origin(request)).user_id},
         lambda_context=request.scope.get("aws.context"),
     )
+    return accounts.tokens_for(accounts.get_user(ref["user_id"])).as_dict()
 
 
 @app.post("/v1/auth/login", response_model=TokensOut, tags=["auth"])
@@ -134,14 +138,17 @@ def password_reset_confirm(body: ResetConfirmIn, request: Request) -> Response:
 @app.post("/v1/auth/api-keys", status_code=201, response_model=ApiKeyCreatedOut, tags=["api-keys"])
 def create_api_key(body: ApiKeyIn, request: Request, caller: Caller,
                    idempotency_key: IdemKey = None) -> dict[str, Any]:
-    def produce() -> dict[str, Any]:
-        created = apikeys.create(caller.user_id, caller.email, body.name)
-        audit.record(caller.user_id, "api_key_created", _origin(request), detail=created["id"])
-        return created
+    created: dict[str, Any] = {}
 
-    return idempotency.run(idempotency_key, scope=f"api-keys:{caller.user_id}",
-                           payload=body.model_dump(), produce=produce,
-                           lambda_context=request.scope.get("aws.context"))
+    def produce() -> dict[str, Any]:
+        created.update(apikeys.create(caller.user_id, caller.email, body.name))
+        audit.record(caller.user_id, "api_key_created", _origin(request), detail=created["id"])
+        return {"id": created["id"]}  # never the secret: idempotency records are not for secrets
+
+    ref = idempotency.run(idempotency_key, scope=f"api-keys:{caller.user_id}", payload=body.model_dump(),
+                          produce=produce, lambda_context=request.scope.get("aws.context"))
+    # A replay gets the same key with a new secret: the first one was never stored to show again.
+    return created or apikeys.reissue(caller.user_id, ref["id"])
 
 
 @app.get("/v1/auth/api-keys", response_model=Page[ApiKeyOut], tags=["api-keys"])

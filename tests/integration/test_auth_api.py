@@ -69,7 +69,14 @@ def test_register_is_idempotent_with_key(api: httpx.Client) -> None:
     first = api.post("/v1/auth/register", json=payload, headers={"Idempotency-Key": f"k-{email}"})
     again = api.post("/v1/auth/register", json=payload, headers={"Idempotency-Key": f"k-{email}"})
     assert first.status_code == 201 and again.status_code == 201
-    assert first.json() == again.json()
+    # One account; the replay is a fresh session of it (tokens are never stored to be replayed).
+    assert first.json()["user"] == again.json()["user"]
+    for body in (first.json(), again.json()):
+        me = api.get("/v1/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+        assert me.status_code == 200
+        assert api.post("/v1/auth/refresh", json={"refresh_token": body["refresh_token"]}).status_code == 200
+    audit = api.get("/v1/auth/audit", headers={"Authorization": f"Bearer {first.json()['access_token']}"})
+    assert [e["event"] for e in audit.json()["items"]].count("register") == 1
     other = api.post("/v1/auth/register", json={**payload, "name": "changed"},
                      headers={"Idempotency-Key": f"k-{email}"})
     assert_problem(other, 422)
@@ -242,6 +249,37 @@ def test_api_key_lifecycle(api, register) -> None:
     assert_problem(api.get("/v1/auth/me", headers={"X-API-Key": key}), 401)
     assert_problem(api.get("/v1/auth/me", headers={"Authorization": f"Bearer {key}"}), 401)
     assert api.get("/v1/auth/api-keys", headers=user["headers"]).json()["items"] == []
+
+
+def test_api_key_create_replay_returns_the_same_key_with_a_new_secret(api, register) -> None:
+    user = register()
+    headers = {**user["headers"], "Idempotency-Key": "key-create-1"}
+    first = api.post("/v1/auth/api-keys", json={"name": "deploy"}, headers=headers)
+    again = api.post("/v1/auth/api-keys", json={"name": "deploy"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"] and first.json()["key"] != again.json()["key"]
+    assert [k["id"] for k in api.get("/v1/auth/api-keys", headers=user["headers"]).json()["items"]] == [
+        first.json()["id"]]
+    assert_problem(api.get("/v1/auth/me", headers={"X-API-Key": first.json()["key"]}), 401)
+    assert api.get("/v1/auth/me", headers={"X-API-Key": again.json()["key"]}).status_code == 200
+    other = api.post("/v1/auth/api-keys", json={"name": "other"}, headers=headers)
+    assert_problem(other, 422)
+
+
+def test_idempotency_records_hold_no_secrets(api, register) -> None:
+    user = register()
+    api.post("/v1/auth/api-keys", json={"name": "s"}, headers={**user["headers"], "Idempotency-Key": "no-secrets"})
+    api.post("/v1/auth/register", json={"email": unique_email("ns"), "password": "no-secrets-pw"},
+             headers={"Idempotency-Key": "no-secrets"})
+    from autograph.aws import client
+    from autograph.config import get_settings
+
+    # A test may scan; the service never does.
+    records = client("dynamodb").scan(TableName=get_settings().idempotency_table_name)["Items"]
+    assert len(records) >= 2
+    dump = str(records)
+    for marker in ("agk_", "agr_", "eyJ", "no-secrets-pw"):
+        assert marker not in dump
 
 
 def test_api_keys_are_stored_only_as_hashes(api, register) -> None:

@@ -45,7 +45,8 @@ def public_user(user: UserItem) -> dict[str, Any]:
     return {"id": user.user_id, "email": user.email, "name": user.name, "created_at": user.created_at}
 
 
-def _tokens_for(user: UserItem) -> TokenPair:
+def tokens_for(user: UserItem) -> TokenPair:
+    """A new session (token family) for the user."""
     access, ttl = issue_access_token(user.user_id, user.email)
     refresh = sessions.start_family(user.user_id)
     return TokenPair(user=user, access_token=access, refresh_token=refresh, expires_in=ttl)
@@ -66,7 +67,7 @@ def find_by_email(email: str) -> UserItem | None:
         return None
 
 
-def register(email: str, password: str, name: str | None, origin: audit.Origin) -> TokenPair:
+def create_account(email: str, password: str, name: str | None, origin: audit.Origin) -> UserItem:
     email = normalize_email(email)
     passwords.check_policy(password, email)
     user_id = uuid.uuid4().hex
@@ -81,7 +82,7 @@ def register(email: str, password: str, name: str | None, origin: audit.Origin) 
     except TransactWriteError as exc:
         raise Conflict("An account with this e-mail already exists.") from exc
     audit.record(user.user_id, "register", origin)
-    return _tokens_for(user)
+    return user
 
 
 def login(email: str, password: str, origin: audit.Origin) -> TokenPair:
@@ -103,7 +104,7 @@ def login(email: str, password: str, origin: audit.Origin) -> TokenPair:
         raise Unauthorized(BAD_CREDENTIALS)
     throttle.clear(email)
     audit.record(user.user_id, "login_ok", origin)
-    return _tokens_for(user)
+    return tokens_for(user)
 
 
 def refresh(refresh_token: str, origin: audit.Origin) -> TokenPair:

@@ -43,6 +43,26 @@ def create(user_id: str, email: str, name: str) -> dict[str, Any]:
     return {"id": key_id, "name": name, "key": key, "prefix": prefix, "created_at": created}
 
 
+def reissue(user_id: str, key_id: str) -> dict[str, Any]:
+    """A new secret for an existing key; the old secret stops working in the same transaction.
+    Used when a create is replayed: secrets are never stored, so they cannot be shown twice."""
+    try:
+        record = ApiKeyRecord.get(*ApiKeyRecord.key(user_id, key_id), consistent_read=True)
+        old = ApiKeyLookup.get(*ApiKeyLookup.key(record.key_hash), consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound("No such API key.") from exc
+    key = new_secret(KEY_PREFIX)
+    key_hash = digest(key)
+    prefix = key[: len(KEY_PREFIX) + 6]
+    with TransactWrite(connection=_connection()) as tx:
+        tx.update(record, actions=[ApiKeyRecord.key_hash.set(key_hash), ApiKeyRecord.prefix.set(prefix)],
+                  condition=ApiKeyRecord.key_hash == record.key_hash)
+        tx.delete(old)
+        tx.save(ApiKeyLookup(*ApiKeyLookup.key(key_hash), user_id=user_id, key_id=key_id, email=old.email),
+                condition=ApiKeyLookup.pk.does_not_exist())
+    return {"id": key_id, "name": record.name, "key": key, "prefix": prefix, "created_at": record.created_at}
+
+
 def list_keys(user_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
     result = ApiKeyRecord.query(f"USER#{user_id}", ApiKeyRecord.sk.startswith("APIKEY#"),
                                 limit=limit, last_evaluated_key=cursor)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograph.auth.authorizer import decide
-from autograph.observability import logger, metrics, tracer
-from aws_lambda_powertools.metrics import MetricUnit
+from autograph.observability import count, logger, metrics, tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
@@ -16,6 +15,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     result = decide(event.get("headers") or {})
     authenticated = bool(result["context"]["authenticated"])
-    metrics.add_metric(name="Authenticated" if authenticated else "Anonymous", unit=MetricUnit.Count, value=1)
+    count("Authenticated" if authenticated else "Anonymous")
     logger.debug("authorizer decision", extra={"authenticated": authenticated})
     return result

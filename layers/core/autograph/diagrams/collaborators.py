@@ -17,7 +17,7 @@ from ..auth.accounts import find_by_email
 from ..clock import iso
 from ..errors import NotFound, ValidationFailed
 from ..store.diagram_models import CollaboratorItem
-from . import access
+from . import access, expiry
 from .schema import CollaboratorIn
 
 
@@ -39,6 +39,7 @@ def add(user_id: str, diagram_id: str, body: CollaboratorIn) -> dict[str, Any]:
         gsi1pk=f"SHARED#{user.user_id}", gsi1sk=f"{stamp}#{item.diagram_id}",
     )
     collab.save()
+    expiry.follow_head(item.diagram_id, collab.pk, collab.sk)
     return _out(collab)
 
 

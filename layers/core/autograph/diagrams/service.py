@@ -10,6 +10,8 @@ Writes and races (no TransactWrite: every commit is one conditional single-item 
   If a process dies between the two writes, readers of the history synthesize version n from the
   head, which carries the same content (see versions.py), so no version is ever unreadable.
 - Metadata (star, folder, bulk tags) does not create versions or change the ETag.
+- Trash and restore (single, bulk, recursive folder delete) cascade the head's TTL to every child
+  item and tag/untag its S3 objects (expiry.py), so nothing outlives the head.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from ..errors import (
     ValidationFailed,
 )
 from ..store.diagram_models import DiagramItem, ShareItem, VersionItem
-from . import access, folders
+from . import access, expiry, folders
 from . import content as content_mod
 from .schema import TAG_MAX, DiagramCreate, DiagramPatch
 
@@ -243,6 +245,7 @@ def trash_item(item: DiagramItem) -> None:
         if _conditional(exc):
             raise access.not_found() from exc
         raise
+    expiry.mark_trashed(item.diagram_id, purge)
 
 
 def restore_item(item: DiagramItem) -> None:
@@ -252,6 +255,7 @@ def restore_item(item: DiagramItem) -> None:
     if folder_id and not folders.exists(item.owner_id, folder_id):
         folder_id = None  # its folder was deleted meanwhile: restore to the root
     keys = live_keys(item.owner_id, item.diagram_id, item.updated_at, item.created_at, item.title)
+    expiry.clear_trashed(item.diagram_id)  # children first: a live head never has expiring children
     try:
         item.update(actions=[
             DiagramItem.deleted_at.remove(), DiagramItem.expires_at.remove(),

@@ -25,7 +25,7 @@ from ..clock import iso, now
 from ..config import get_settings
 from ..errors import Forbidden, Gone, NotFound, Unauthorized
 from ..store.diagram_models import DiagramItem, ShareItem
-from . import access, service
+from . import access, expiry, service
 from .schema import DiagramPatch, ShareIn
 
 
@@ -55,6 +55,7 @@ def create(user_id: str, diagram_id: str, body: ShareIn) -> dict[str, Any]:
         gsi1pk=f"DSHARES#{item.diagram_id}", gsi1sk=share_id,
     )
     share.save(condition=ShareItem.pk.does_not_exist())
+    expiry.follow_head(item.diagram_id, share.pk, share.sk)
     url = f"{get_settings().public_base_url.rstrip('/')}/v1/shared/{token}"
     return {"id": share_id, "token": token, "url": url, "permission": body.permission,
             "expires_at": _iso_or_none(expires)}

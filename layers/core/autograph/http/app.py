@@ -39,10 +39,9 @@ def create_app(title: str, *, max_body_bytes: int | None = None, description: st
 def lambda_handler(app: FastAPI, service: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """Wraps the app with Mangum and Powertools: JSON logs with the correlation id, X-Ray, EMF."""
     from aws_lambda_powertools.logging import correlation_paths
-    from aws_lambda_powertools.metrics import MetricUnit
     from mangum import Mangum
 
-    from ..observability import logger, metrics, tracer
+    from ..observability import count, logger, metrics, tracer
 
     asgi = Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
 
@@ -53,9 +52,8 @@ def lambda_handler(app: FastAPI, service: str) -> Callable[[dict[str, Any], Any]
         logger.append_keys(function=service)
         response = asgi(event, context)
         status = int(response.get("statusCode", 500))
-        metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
-        metrics.add_metric(name="ServerErrors" if status >= 500 else "ClientErrors" if status >= 400
-                           else "Successes", unit=MetricUnit.Count, value=1)
+        count("Requests")
+        count("ServerErrors" if status >= 500 else "ClientErrors" if status >= 400 else "Successes")
         return response
 
     return handler

@@ -71,10 +71,24 @@ def _bucket(s3: Any, name: str, props: dict[str, Any], region: str) -> None:
             "Rules": [_lifecycle_rule(r) for r in rules]})
 
 
+def _lifecycle_filter(rule: dict[str, Any]) -> dict[str, Any]:
+    """Prefix and TagFilters -> {Prefix}, {Tag} or {And: {Prefix?, Tags}} (S3 allows one of them)."""
+    prefix = rule.get("Prefix") or ""
+    tags = [{"Key": t["Key"], "Value": str(t["Value"])} for t in rule.get("TagFilters") or []]
+    if not tags:
+        return {"Prefix": prefix}
+    if len(tags) == 1 and not prefix:
+        return {"Tag": tags[0]}
+    both: dict[str, Any] = {"Tags": tags}
+    if prefix:
+        both["Prefix"] = prefix
+    return {"And": both}
+
+
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     """CloudFormation's lifecycle shape -> the S3 API's."""
     out: dict[str, Any] = {"ID": rule.get("Id", "rule"), "Status": rule.get("Status", "Enabled"),
-                           "Filter": {"Prefix": rule.get("Prefix", "")}}
+                           "Filter": _lifecycle_filter(rule)}
     if "ExpirationInDays" in rule:
         out["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
     if "NoncurrentVersionExpiration" in rule:

@@ -17,6 +17,9 @@ gsi3 = DLIVE#<owner> / <lower(title)[:100]>#<id>. A trashed head has gsi1 = DTRA
   Query direction by `order`; filters are filter expressions on that Query.
 - Trashing moves the head from the DLIVE partitions to DTRASH#<owner> on gsi1 (gsi2/gsi3 keys are
   removed), sets `expires_at` (TTL, 30 days); restore puts the keys back and clears the TTL.
+  The same `expires_at` goes on every child (VERSION#, COLLAB#, the SHARE# items of DSHARES#<id>)
+  and the diagram's S3 objects get the tag `autograph-trashed=true` (lifecycle: 31 days), so TTL
+  leaves no orphans; restore clears both (diagrams/expiry.py).
 - Content is JSON in `content_inline` up to the inline threshold, else in the diagrams bucket under
   `diagrams/<id>/<random>.json` with the key in `content_key`. Keys are never reused, so a version
   snapshot and the head can point at the same immutable object.

@@ -35,7 +35,7 @@ from autograph.http import idempotency
 from autograph.http.app import create_app, lambda_handler
 from autograph.http.pagination import Page, PageParams, encode_cursor, page_params
 from autograph.http.principal import Principal, current_principal
-from fastapi import Depends, Header, Path, Query, Response
+from fastapi import Depends, Header, Path, Query, Request, Response
 
 app = create_app("AutoGraph Diagrams", max_body_bytes=6 * 1024 * 1024)
 Caller = Annotated[Principal, Depends(current_principal)]
@@ -57,19 +57,20 @@ def _with_etag(response: Response, diagram: dict[str, Any]) -> dict[str, Any]:
     return diagram
 
 
-def _once(key: str | None, scope: str, payload: Any, make: Any, reread: Any) -> dict[str, Any]:
+def _once(request: Request, key: str | None, scope: str, payload: Any, make: Any, reread: Any) -> dict[str, Any]:
     """Idempotency-Key: remember only the new id (results can be megabytes); replays re-read it."""
     if not key:
         return make()
-    ref = idempotency.run(key, scope=scope, payload=payload, produce=lambda: {"id": make()["id"]})
+    ref = idempotency.run(key, scope=scope, payload=payload, produce=lambda: {"id": make()["id"]},
+                          lambda_context=request.scope.get("aws.context"))
     return reread(ref["id"])
 
 
 # ------------------------------------------------------------------ diagrams
 @app.post("/v1/diagrams", status_code=201, response_model=Diagram, tags=["diagrams"], **FULL)
-def create_diagram(body: DiagramCreate, response: Response, caller: Caller, idempotency_key: IdemKey = None
-                   ) -> dict[str, Any]:
-    out = _once(idempotency_key, f"diagrams:{caller.user_id}", body.model_dump(mode="json"),
+def create_diagram(body: DiagramCreate, request: Request, response: Response, caller: Caller,
+                   idempotency_key: IdemKey = None) -> dict[str, Any]:
+    out = _once(request, idempotency_key, f"diagrams:{caller.user_id}", body.model_dump(mode="json"),
                 lambda: service.create(caller.user_id, body), lambda i: service.get(caller.user_id, i))
     response.headers["Location"] = f"/v1/diagrams/{out['id']}"
     return _with_etag(response, out)
@@ -128,9 +129,9 @@ def restore_diagram(diagram_id: DiagramId, caller: Caller) -> dict[str, Any]:
 
 
 @app.post("/v1/diagrams/{diagram_id}/duplicate", status_code=201, response_model=Diagram, tags=["diagrams"], **FULL)
-def duplicate_diagram(diagram_id: DiagramId, response: Response, caller: Caller,
+def duplicate_diagram(diagram_id: DiagramId, request: Request, response: Response, caller: Caller,
                       idempotency_key: IdemKey = None) -> dict[str, Any]:
-    out = _once(idempotency_key, f"duplicate:{caller.user_id}:{diagram_id}", {},
+    out = _once(request, idempotency_key, f"duplicate:{caller.user_id}:{diagram_id}", {},
                 lambda: service.duplicate(caller.user_id, diagram_id), lambda i: service.get(caller.user_id, i))
     response.headers["Location"] = f"/v1/diagrams/{out['id']}"
     return _with_etag(response, out)

@@ -11,6 +11,7 @@ import pickle
 import socket
 import sys
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,8 @@ class LocalStack:
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LocalStack:
+        # Metrics are off locally, so Powertools finds none to flush on each invocation.
+        warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
         os.environ["AWS_DEFAULT_REGION"] = os.environ["AWS_REGION"] = self.region

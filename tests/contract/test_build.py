@@ -66,3 +66,10 @@ def test_sam_build_without_docker(tmp_path: Path) -> None:
     for fn in built:
         assert (fn / "app.py").is_file(), fn.name
     assert (build_dir / "PlatformFunction" / "openapi.json").is_file()
+    # Lambda's limit: a function plus its layers, unzipped, at most 250 MB.
+    layers = _size(build_dir / "DepsLayer") + _size(build_dir / "CoreLayer")
+    assert layers + max(_size(fn) for fn in built) < 250 * 1024 * 1024
+
+
+def _size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())

@@ -14,7 +14,8 @@ from .stack import LocalStack
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    for noisy in ("werkzeug", "botocore", "pynamodb", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     state = os.environ.get("AUTOGRAPH_LOCAL_STATE")
     stack = LocalStack(
         host=os.environ.get("HOST", "127.0.0.1"),

@@ -201,8 +201,11 @@ class _Renderer:
             nx, ny = pts[len(pts) // 2]
             size = float(shape.style.font_size)
             width = text_width(shape.text, size) + 8
-            self.text(group, shape, ((mx + nx - width) / 2, (my + ny) / 2 - size, width,
-                                     size * 2), "middle")
+            box = ((mx + nx - width) / 2, (my + ny) / 2 - size, width, size * 2)
+            # A plate in the theme's fill colour keeps the label readable where the line crosses it.
+            _el("rect", group, x=box[0], y=(my + ny) / 2 - size * 0.7, width=width, height=size * 1.4,
+                rx=3.0, fill=self.palette[1], fill_opacity=0.9)
+            self.text(group, shape, box, "middle")
 
     def children(self, parent_id: str | None) -> list[Shape]:
         return [s for s in self.shapes if s.parent_id == parent_id and parent_id]

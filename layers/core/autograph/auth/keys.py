@@ -1,7 +1,7 @@
 """ES256 signing keys kept in Secrets Manager (read through Powertools Parameters).
 
 The secret holds {"active_kid": ..., "keys": [{"kid", "private_pem", "created_at"}]}. CloudFormation
-creates it with a random placeholder; the first caller allowed to write replaces it with a real key.
+creates it holding a random string; the first caller allowed to write replaces that with a real key.
 All writers use the same ClientRequestToken, so two cold starts racing produce one key, not two.
 """
 
@@ -82,7 +82,7 @@ def _bootstrap(secret_id: str) -> None:
 
 
 def load_keys(*, create: bool = False, force: bool = False) -> KeySet:
-    """The current key set. With `create`, a placeholder secret is replaced by a real key."""
+    """The current key set. With `create`, a secret that holds no key yet is given one."""
     global _cache
     with _lock:
         if _cache and not force and time.monotonic() - _cache[0] < CACHE_SECONDS:

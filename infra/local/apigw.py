@@ -84,8 +84,10 @@ class HttpApi:
             auth = props.get("Auth") or {}
             self.default_authorizer = auth.get("DefaultAuthorizer")
             for name, cfg in (auth.get("Authorizers") or {}).items():
-                fn_ref = cfg["FunctionArn"]
-                logical = fn_ref["Fn::GetAtt"][0] if isinstance(fn_ref, dict) else fn_ref
+                fn_ref = cfg["FunctionArn"]  # !GetAtt Fn.Arn, !Ref Fn.Alias or a logical id
+                if isinstance(fn_ref, dict):
+                    fn_ref = fn_ref["Fn::GetAtt"][0] if "Fn::GetAtt" in fn_ref else fn_ref["Ref"]
+                logical = str(fn_ref).split(".")[0]
                 identity = cfg.get("Identity") or {}
                 headers = [h.lower() for h in identity.get("Headers") or []]
                 # API Gateway caches for 300 s by default when identity sources are set.

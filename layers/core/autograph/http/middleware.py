@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from ..observability import logger
-from .problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+from .problems import PROBLEM_MEDIA_TYPE, problem_body
 
 Scope = dict[str, Any]
 
@@ -19,10 +19,9 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def send_problem(send: Any, status: int, title: str, slug: str, detail: str, rid: str | None) -> None:
+async def send_problem(send: Any, status: int, detail: str, rid: str | None) -> None:
     """A problem+json response written at the ASGI level (outside FastAPI's handlers)."""
-    body = json.dumps({"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail,
-                       "request_id": rid}).encode()
+    body = json.dumps(problem_body(status, detail, request_id=rid)).encode()
     headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
     if rid:
         headers.append((b"x-request-id", rid.encode()))
@@ -69,7 +68,7 @@ class RequestContextMiddleware:
             logger.exception("unhandled error")
             if started:
                 return
-            await send_problem(send, 500, "Internal Server Error", "internal", "An unexpected error occurred.", rid)
+            await send_problem(send, 500, "An unexpected error occurred.", rid)
 
 
 class BodyLimitMiddleware:
@@ -81,8 +80,7 @@ class BodyLimitMiddleware:
 
     async def _reject(self, scope: Scope, send: Any) -> None:
         rid = (scope.get("state") or {}).get("request_id")
-        await send_problem(send, 413, "Payload Too Large", "payload-too-large",
-                           f"The request body exceeds the limit of {self.max_bytes} bytes.", rid)
+        await send_problem(send, 413, f"The request body exceeds the limit of {self.max_bytes} bytes.", rid)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":

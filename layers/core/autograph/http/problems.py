@@ -35,6 +35,23 @@ def request_id_of(request: Request | None) -> str | None:
     return getattr(request.state, "request_id", None)
 
 
+def problem_body(
+    status: int, detail: str, *, title: str | None = None, slug: str | None = None,
+    request_id: str | None = None, extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The RFC 9457 document; every problem response in the service is built here."""
+    default_title, default_slug = _TITLES.get(status, ("Error", "error"))
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + (slug or default_slug),
+        "title": title or default_title,
+        "status": status,
+        "detail": detail,
+        "request_id": request_id,
+    }
+    body.update(extra or {})
+    return body
+
+
 def problem(
     status: int,
     detail: str,
@@ -45,15 +62,7 @@ def problem(
     headers: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    default_title, default_slug = _TITLES.get(status, ("Error", "error"))
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + (slug or default_slug),
-        "title": title or default_title,
-        "status": status,
-        "detail": detail,
-        "request_id": request_id,
-    }
-    body.update(extra or {})
+    body = problem_body(status, detail, title=title, slug=slug, request_id=request_id, extra=extra)
     resp = JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
     if request_id:
         resp.headers["X-Request-Id"] = request_id

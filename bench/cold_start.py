@@ -104,6 +104,8 @@ if mode == "deployed":
 
     def _no_pyc(source, *args, **kwargs):
         # No __pycache__ outside the stdlib, as in the deployed layers: compile from source.
+        # NotImplementedError is importlib's own signal for "no bytecode cache" (see
+        # importlib.util.cache_from_source when sys.implementation.cache_tag is None).
         if not source.startswith(_stdlib) or any(source.startswith(p) for p in _site):
             raise NotImplementedError
         return _cache_from_source(source, *args, **kwargs)

@@ -97,20 +97,21 @@ def _no_network(*args, **kwargs):
 
 socket.socket.connect = socket.socket.connect_ex = _no_network
 if mode == "deployed":
+    # No __pycache__ outside the stdlib, as in the deployed layers: importlib treats an OSError
+    # while reading a .pyc as "no cache" and compiles from source; nothing is written back.
     import _frozen_importlib_external as _ext
+    sys.dont_write_bytecode = True
     _stdlib = os.path.dirname(os.__file__) + os.sep
     _site = [p for p in sys.path if "-packages" in p]
-    _cache_from_source = _ext.cache_from_source
+    _get_data = _ext.SourceFileLoader.get_data
 
-    def _no_pyc(source, *args, **kwargs):
-        # No __pycache__ outside the stdlib, as in the deployed layers: compile from source.
-        # NotImplementedError is importlib's own signal for "no bytecode cache" (see
-        # importlib.util.cache_from_source when sys.implementation.cache_tag is None).
-        if not source.startswith(_stdlib) or any(source.startswith(p) for p in _site):
-            raise NotImplementedError
-        return _cache_from_source(source, *args, **kwargs)
+    def _source_only(self, data_path):
+        deployed = not data_path.startswith(_stdlib) or any(data_path.startswith(p) for p in _site)
+        if data_path.endswith(".pyc") and deployed:
+            raise OSError("no bytecode in the deployed layers")
+        return _get_data(self, data_path)
 
-    _ext.cache_from_source = _no_pyc
+    _ext.SourceFileLoader.get_data = _source_only
 sys.path[0:0] = [fn_dir, core]
 start = time.perf_counter()
 spec = importlib.util.spec_from_file_location(name, path)

@@ -1,6 +1,7 @@
 # AutoGraph Serverless. `make local` runs the API on :3000; `make test` runs everything CI runs.
 SHELL := /bin/bash
-PYTHON ?= python3
+# Lambda runs python3.12: use a 3.12 when one is installed (pyenv's, or on PATH), else python3.
+PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python3.12) $(shell command -v python3.12) python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 SAM_VENV := .venv-sam
@@ -10,6 +11,7 @@ PORT ?= 3000
 .PHONY: local test lint unit build validate openapi bench clean
 
 $(VENV)/.installed: requirements-dev.txt layers/deps/requirements.txt
+	@echo "make: building $(VENV) with $$($(PYTHON) --version) ($(PYTHON))"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
@@ -37,6 +39,7 @@ validate: $(SAM_VENV)/.installed
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint
 
 test: $(VENV)/.installed $(SAM_VENV)/.installed ## lint, template checks, sam build, every test
+	@echo "make test: $$($(PY) --version) from $(VENV)"
 	$(VENV)/bin/ruff check .
 	SAM_BIN=$(SAM) $(PY) -m pytest
 

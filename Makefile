@@ -8,7 +8,7 @@ SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 PORT ?= 3000
 
-.PHONY: local test lint unit build validate openapi bench clean
+.PHONY: local test lint unit build validate openapi invoke bench clean
 
 $(VENV)/.installed: requirements-dev.txt layers/deps/requirements.txt
 	@echo "make: building $(VENV) with $$($(PYTHON) --version) ($(PYTHON))"
@@ -42,6 +42,10 @@ test: $(VENV)/.installed $(SAM_VENV)/.installed ## lint, template checks, sam bu
 	@echo "make test: $$($(PY) --version) from $(VENV)"
 	$(VENV)/bin/ruff check .
 	SAM_BIN=$(SAM) $(PY) -m pytest
+
+invoke: $(VENV)/.installed ## run one event through its function without Docker: make invoke EVENT=events/auth-me.json [FN=AuthFunction] [AS_NEW_USER=1]
+	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/<file>.json [FN=<logical id>] [AS_NEW_USER=1]"; exit 2; }
+	$(PY) -m infra.local.invoke "$(EVENT)" $(FN) $(if $(AS_NEW_USER),--as-new-user)
 
 bench: $(VENV)/.installed
 	$(PY) bench/cold_start.py

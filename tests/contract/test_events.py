@@ -20,11 +20,13 @@ EXPECTED = {
     "auth-password-reset-request": 202, "auth-password-reset-confirm": 400,
     "auth-api-keys-create": 201, "auth-api-keys-list": 200, "auth-api-keys-delete": 204,
     "auth-jwks": 200, "auth-audit": 200, "platform-health": 200, "platform-openapi": 200,
-    "exports-render": 200, "exports-validate": 200,
+    "exports-render": 200, "exports-validate": 200, "platform-default": 404,
 }
 
 
 def _function_for(stack: Any, event: dict[str, Any]) -> Any:
+    if event["routeKey"] == "$default":
+        return stack.functions["PlatformFunction"]
     method, path = event["routeKey"].split(" ", 1)
     route, _ = stack.api.match(method, event["rawPath"])
     assert route is not None and route.path == path, event["routeKey"]

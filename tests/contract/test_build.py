@@ -59,7 +59,7 @@ def test_sam_build_without_docker(tmp_path: Path) -> None:
     assert not list(deps.rglob("*cpython-311*")), "wheels must target python3.12"
     core = build_dir / "CoreLayer" / "python" / "autograph"
     assert (core / "__init__.py").is_file() and (core / "auth" / "common_passwords.txt").is_file()
-    assert not list(core.rglob("__pycache__"))
+    _assert_bytecode_matches_the_build_python(core, deps)
     functions = [p.name for p in (ROOT / "functions").iterdir() if (p / "Makefile").exists()]
     built = [d for d in build_dir.iterdir() if d.name.endswith("Function")]
     assert len(built) == len(functions)
@@ -69,6 +69,29 @@ def test_sam_build_without_docker(tmp_path: Path) -> None:
     # Lambda's limit: a function plus its layers, unzipped, at most 250 MB.
     layers = _size(build_dir / "DepsLayer") + _size(build_dir / "CoreLayer")
     assert layers + max(_size(fn) for fn in built) < 250 * 1024 * 1024
+
+
+def _py312_at_hand() -> bool:
+    if list(Path.home().glob(".pyenv/versions/3.12.*/bin/python3.12")):
+        return True
+    if not shutil.which("python3.12"):
+        return False
+    return subprocess.run(["python3.12", "-c", "pass"], capture_output=True, check=False).returncode == 0
+
+
+def _assert_bytecode_matches_the_build_python(core: Path, deps: Path) -> None:
+    """With a 3.12 at build time the layers carry 3.12 bytecode that Lambda uses unchanged
+    (unchecked-hash: valid whatever mtimes the zip gives the sources); without one, none."""
+    pycs = list(core.rglob("*.pyc"))
+    if not _py312_at_hand():
+        assert not pycs
+        return
+    sources = list(core.rglob("*.py"))
+    assert len(pycs) == len(sources), "every module of the core layer is precompiled"
+    assert all(p.name.endswith(".cpython-312.pyc") for p in pycs)
+    # PEP 552 flags word: bit 0 = hash-based, bit 1 = check_source; unchecked-hash is 0b01.
+    assert all(int.from_bytes(p.read_bytes()[4:8], "little") == 1 for p in pycs)
+    assert (deps / "fastapi" / "__pycache__" / "applications.cpython-312.pyc").is_file()
 
 
 def _size(path: Path) -> int:

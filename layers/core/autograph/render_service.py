@@ -3,13 +3,14 @@ the render cache key, and render errors mapped to problem details."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from . import render as engine
 from .aws import client
 from .config import get_settings
-from .errors import PayloadTooLarge, ValidationFailed
+from .errors import DiagramInvalid, PayloadTooLarge, RenderBusy, RenderTooComplex, ValidationFailed
 
 # API Gateway + Lambda return at most 6 MB, and binary goes out base64-encoded (4/3 larger).
 MAX_INLINE_BYTES = 4 * 1024 * 1024
@@ -22,6 +23,8 @@ class Rendered:
     etag: str
     cached: bool
     not_modified: bool = False
+    engine: str | None = None  # merman, mermaid-rs-renderer (fallback) or canvas; None on 304
+    warnings: str | None = None  # JSON list (ASCII-escaped, header-safe) of render warnings
 
 
 def _options(raw: dict[str, Any]) -> engine.RenderOptions:
@@ -50,31 +53,73 @@ def render_cached(
     s3 = client("s3")
     bucket = get_settings().exports_bucket
     try:
-        body = s3.get_object(Bucket=bucket, Key=_cache_object(key, fmt))["Body"].read()
-        return Rendered(body, ctype, key, cached=True)
+        cached = s3.get_object(Bucket=bucket, Key=_cache_object(key, fmt))
+        meta = cached.get("Metadata") or {}
+        return Rendered(cached["Body"].read(), ctype, key, cached=True,
+                        engine=meta.get("render-engine"), warnings=meta.get("render-warnings"))
     except s3.exceptions.NoSuchKey:
         pass
-    body = render_bytes(source_or_canvas, fmt, options)
+    result = render_result(source_or_canvas, fmt, options)
+    body = result.data
     if len(body) > MAX_INLINE_BYTES:
         raise PayloadTooLarge(f"The {fmt.upper()} is {len(body)} bytes, over the {MAX_INLINE_BYTES}-byte limit "
                               "of a synchronous render; lower the scale or use an export job.")
-    s3.put_object(Bucket=bucket, Key=_cache_object(key, fmt), Body=body, ContentType=ctype)
-    return Rendered(body, ctype, key, cached=False)
+    # Warnings (fallback engine, characters no font has) travel with the cached bytes.
+    warnings = json.dumps(list(result.warnings))[:1500] if result.warnings else None
+    metadata = {"render-engine": result.engine, **({"render-warnings": warnings} if warnings else {})}
+    s3.put_object(Bucket=bucket, Key=_cache_object(key, fmt), Body=body, ContentType=ctype,
+                  Metadata=metadata)
+    return Rendered(body, ctype, key, cached=False, engine=result.engine, warnings=warnings)
 
 
 def render_bytes(source_or_canvas: str | dict[str, Any], fmt: str, options: engine.RenderOptions) -> bytes:
+    return render_result(source_or_canvas, fmt, options).data
+
+
+def render_result(source_or_canvas: str | dict[str, Any], fmt: str, options: engine.RenderOptions) -> Any:
+    """engine.render_detailed with errors mapped to problems; a fallback render is logged and
+    counted (metric RenderFallback) so a drop in fidelity never goes unnoticed."""
     try:
-        return engine.render(source_or_canvas, fmt, options)
+        result = engine.render_detailed(source_or_canvas, fmt, options)
     except engine.InvalidDiagram as exc:
         first = (exc.result.get("errors") or [{}])[0]
         where = f"line {first['line']}: " if first.get("line") else ""
-        raise ValidationFailed(f"The diagram is not valid: {where}{first.get('message', '')}",
-                               extra={"validation": exc.result}) from exc
+        raise DiagramInvalid(f"The diagram is not valid: {where}{first.get('message', '')}",
+                             extra={"validation": exc.result}) from exc
     except engine.RenderLimitExceeded as exc:
-        raise PayloadTooLarge(str(exc)) from exc
-    except engine.RenderInputError as exc:
-        raise ValidationFailed(str(exc)) from exc
+        raise _limit_problem(exc) from exc
+    except engine.RenderInputError as exc:  # a canvas whose shapes do not hang together
+        raise (DiagramInvalid if isinstance(source_or_canvas, dict) else ValidationFailed)(str(exc)) from exc
+    except engine.RenderError as exc:
+        raise _render_failure(exc) from exc
+    if result.fallback:
+        from .observability import count, logger
+
+        logger.warning("render fell back to the second engine", extra={"render_engine": result.engine})
+        count("RenderFallback")
+    return result
 
 
 def validate(source: str) -> dict[str, Any]:
-    return engine.validate(source)
+    try:
+        return engine.validate(source)
+    except engine.RenderLimitExceeded as exc:
+        raise _limit_problem(exc) from exc
+    except engine.RenderError as exc:
+        raise _render_failure(exc) from exc
+
+
+def _limit_problem(exc: Exception) -> Exception:
+    """Too many nodes or edges, or too slow: 422 render-too-complex naming the limit and by how
+    much. Only the source's byte size (a payload limit) stays a 413."""
+    if isinstance(exc, engine.RenderTooComplex):
+        return RenderTooComplex(f"The diagram is too complex to render: {exc}.", extra=exc.details())
+    return PayloadTooLarge(str(exc))
+
+
+def _render_failure(exc: Exception) -> Exception:
+    from .render.isolation import WorkerBusy
+
+    if isinstance(exc, WorkerBusy):
+        return RenderBusy(str(exc))
+    return exc

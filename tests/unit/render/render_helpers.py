@@ -35,6 +35,21 @@ CANVAS_LABELS = {
 }
 
 
+def docs_fixtures() -> list[str]:
+    """Diagrams modelled on Mermaid's syntax pages (front matter, Markdown, notes, namespaces,
+    concurrent states, subgraphs, classDef/style, unicode, themes), one per file."""
+    return sorted(p.stem for p in (FIXTURES / "docs").glob("*.mmd"))
+
+
+def docs_source(name: str) -> str:
+    return (FIXTURES / "docs" / f"{name}.mmd").read_text(encoding="utf-8")
+
+
+def every_mermaid_fixture() -> list:
+    return ([pytest.param(mermaid_source(n), id=f"mermaid-{n}") for n in MERMAID_LABELS]
+            + [pytest.param(docs_source(n), id=f"docs-{n}") for n in docs_fixtures()])
+
+
 def mermaid_source(name: str) -> str:
     return (FIXTURES / "mermaid" / f"{name}.mmd").read_text(encoding="utf-8")
 

@@ -114,6 +114,7 @@ def test_falls_back_to_second_engine_when_primary_crashes(monkeypatch) -> None:
         return real(source, backend)
 
     monkeypatch.setattr(engine, "_call", flaky)
+    monkeypatch.setenv("AUTOGRAPH_RENDER_ISOLATION", "inline")  # the patch lives in this process
     out = render(FLOW, "svg")
     assert calls == [engine.PRIMARY, engine.SECONDARY]
     assert b"Alpha" in out and b"Beta" in out

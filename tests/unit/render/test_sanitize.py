@@ -74,6 +74,7 @@ def test_mermaid_output_is_sanitized_for_both_engines(source: str, backend: str,
             return real(src, name)
 
         monkeypatch.setattr(engine, "_call", primary_crashes)
+        monkeypatch.setenv("AUTOGRAPH_RENDER_ISOLATION", "inline")  # the patch lives in this process
     out = render(source, "svg").decode()
     svg_root(out.encode())
     markup = re.sub(r">[^<]*<", "><", out)  # text content may *show* "<script>", escaped

@@ -8,29 +8,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import InvalidDiagram, RenderError, RenderInputError, RenderLimitExceeded
+from .errors import InvalidDiagram, RenderError, RenderInputError, RenderLimitExceeded, RenderTooComplex
 from .options import RenderOptions
 
 __all__ = [
     "InvalidDiagram", "RenderError", "RenderInputError", "RenderLimitExceeded",
-    "RenderOptions", "cache_key", "content_type", "engine_version",
-    "render", "sanitize_svg", "validate",
+    "RenderOptions", "RenderTooComplex", "cache_key", "content_type", "engine_version",
+    "render", "render_detailed", "sanitize_svg", "validate",
 ]
 
 
 def render(source_or_canvas: str | dict[str, Any], fmt: str,
            options: RenderOptions | None = None) -> bytes:
     """Mermaid source (str) or canvas document (dict) -> svg|png|pdf bytes."""
-    from .core import render as _render
-
-    return _render(source_or_canvas, fmt, options)
+    return render_detailed(source_or_canvas, fmt, options).data
 
 
-def validate(source: str) -> dict[str, Any]:
-    """{valid, diagram_type, errors: [{line, column, message}], warnings, stats}."""
-    from .validation import validate as _validate
+def render_detailed(source_or_canvas: str | dict[str, Any], fmt: str,
+                    options: RenderOptions | None = None) -> Any:
+    """Like render(), but returns core.Rendered: .data, .engine (merman, mermaid-rs-renderer
+    or canvas), .fallback and .warnings, so callers can say when the fallback engine drew."""
+    # Admission limits first, then a worker process the budget can stop (budget.py, isolation.py).
+    from .isolation import render_detailed as _render_detailed
 
-    return _validate(source)
+    return _render_detailed(source_or_canvas, fmt, options)
+
+
+def validate(source: str, time_budget_s: float | None = None) -> dict[str, Any]:
+    """{valid, diagram_type, errors: [{line, column, message}], warnings, stats}; raises
+    RenderTooComplex past the admission limits or the time budget (10 s by default)."""
+    from .isolation import validate as _validate
+
+    return _validate(source, time_budget_s)
 
 
 def cache_key(source_or_canvas: str | dict[str, Any], fmt: str,

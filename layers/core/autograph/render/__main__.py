@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import RenderError, RenderOptions, render, validate
+from . import RenderError, RenderOptions, render_detailed, validate
 from .errors import InvalidDiagram
 
 
@@ -51,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         options = RenderOptions(theme=args.theme, background=args.background.lower(),
                                 scale=args.scale, padding=args.padding, page=args.page)
-        data = render(_input(args.input, text), fmt, options)
+        done = render_detailed(_input(args.input, text), fmt, options)
+        data = done.data
+        for warning in done.warnings:  # e.g. the fallback engine drew it, glyphs no font has
+            print(f"warning: {warning}", file=sys.stderr)
     except InvalidDiagram as exc:
         print(json.dumps(exc.result, indent=2), file=sys.stderr)
         return 1

@@ -9,7 +9,8 @@ from typing import Any
 from .options import RenderOptions, check_format
 
 # Bump when our own post-processing changes output for the same engine version.
-PIPELINE_VERSION = "2"  # 2: click lines dropped, plates behind canvas line labels
+PIPELINE_VERSION = "3"  # 2: click lines dropped, plates behind canvas line labels; 3: front matter,
+# fitted labels, Markdown runs, fallback fonts, flattened shadows, PDF CSS fixes
 
 
 def _normalize(source_or_canvas: str | dict[str, Any]) -> str:

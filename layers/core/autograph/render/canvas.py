@@ -161,7 +161,10 @@ class _Renderer:
         elif kind in ("arrow", "line", "freehand"):
             self.stroke(group, shape)
             return
-        self.text(group, shape, (x, y, w, h), "start" if kind in ("text", "note") else "middle")
+        if kind == "note":  # keep every line clear of the folded corner
+            self.text(group, shape, (x, y, w - min(16.0, w / 4, h / 4), h), "start")
+            return
+        self.text(group, shape, (x, y, w, h), "start" if kind == "text" else "middle")
 
     def frame(self, group: ET.Element, shape: Shape, defs: ET.Element) -> None:
         x, y, w, h = shape.x, shape.y, shape.w, shape.h
@@ -201,9 +204,20 @@ class _Renderer:
             nx, ny = pts[len(pts) // 2]
             size = float(shape.style.font_size)
             width = text_width(shape.text, size) + 8
-            box = ((mx + nx - width) / 2, (my + ny) / 2 - size, width, size * 2)
+            cx, cy = (mx + nx) / 2, (my + ny) / 2
+            length = math.hypot(nx - mx, ny - my)
+            head = 8 + shape.style.stroke_width * 2 if shape.type == "arrow" else 0.0
+            if length < width + 2 * head + 8:
+                # Too short to carry the label on it: put it beside the line, clear of the
+                # line and its head (on the side of the normal that points up/left).
+                ux, uy = ((-(ny - my) / length, (nx - mx) / length) if length else (0.0, -1.0))
+                if uy > 0 or (uy == 0 and ux > 0):
+                    ux, uy = -ux, -uy
+                reach = abs(ux) * width / 2 + abs(uy) * size * 0.7 + shape.style.stroke_width + 4
+                cx, cy = cx + ux * reach, cy + uy * reach
+            box = (cx - width / 2, cy - size, width, size * 2)
             # A plate in the theme's fill colour keeps the label readable where the line crosses it.
-            _el("rect", group, x=box[0], y=(my + ny) / 2 - size * 0.7, width=width, height=size * 1.4,
+            _el("rect", group, x=box[0], y=cy - size * 0.7, width=width, height=size * 1.4,
                 rx=3.0, fill=self.palette[1], fill_opacity=0.9)
             self.text(group, shape, box, "middle")
 
@@ -240,4 +254,7 @@ def canvas_svg(document: dict[str, Any], options: RenderOptions) -> str:
     defs = _el("defs", root)
     for shape in renderer.top_level():
         renderer.draw(root, shape, defs)
+    from .fit import grow_canvas
+
+    grow_canvas(root)  # labels set beside short lines may reach past the shapes' bounds
     return ET.tostring(root, encoding="unicode")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .budget import Budget
@@ -16,37 +17,70 @@ def content_type(fmt: str) -> str:
     return CONTENT_TYPES[check_format(fmt)]
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """Bytes plus how they were made: which engine drew them (merman, the fallback
+    mermaid-rs-renderer, or canvas) and what the user should be told about it."""
+
+    data: bytes
+    engine: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def fallback(self) -> bool:
+        from .engine import SECONDARY
+
+        return self.engine == SECONDARY
+
+
 def render_svg_text(source_or_canvas: str | dict[str, Any], options: RenderOptions,
-                    budget: Budget) -> tuple[str, tuple[float, float]]:
+                    budget: Budget) -> tuple[str, tuple[float, float], str]:
+    """(final SVG, (width, height), engine name)."""
     if isinstance(source_or_canvas, str):
         from .mermaid import mermaid_svg
 
-        raw = mermaid_svg(source_or_canvas, options, budget)
+        raw, engine = mermaid_svg(source_or_canvas, options, budget)
     elif isinstance(source_or_canvas, dict):
         from .canvas import canvas_svg
 
-        raw = canvas_svg(source_or_canvas, options)
+        raw, engine = canvas_svg(source_or_canvas, options), "canvas"
     else:
         raise RenderInputError("input must be Mermaid source (str) or a canvas document (dict)")
     budget.check("layout")
     svg, _box, size = finish(raw, options)
-    return svg, size
+    return svg, size, engine
 
 
-def render(source_or_canvas: str | dict[str, Any], fmt: str,
-           options: RenderOptions | None = None) -> bytes:
+def render_detailed(source_or_canvas: str | dict[str, Any], fmt: str,
+                    options: RenderOptions | None = None) -> Rendered:
     fmt = check_format(fmt)
     options = options or RenderOptions()
     if not isinstance(options, RenderOptions):
         raise RenderInputError("options must be a RenderOptions")
     budget = Budget(options.time_budget_s)
-    svg, (width, height) = render_svg_text(source_or_canvas, options, budget)
+    svg, (width, height), engine = render_svg_text(source_or_canvas, options, budget)
+    warnings: list[str] = []
+    if engine == "mermaid-rs-renderer":
+        warnings.append("the main engine (merman) could not draw this diagram; the simpler "
+                        "fallback engine (mermaid-rs-renderer) drew it")
+    from .fonts import glyph_warning
+
+    missing = glyph_warning(svg)
+    if missing:
+        warnings.append(missing)
     if fmt == "svg":
-        return svg.encode("utf-8")
-    if fmt == "png":
+        data = svg.encode("utf-8")
+    elif fmt == "png":
         from .raster import svg_to_png
 
-        return budget.run("png", svg_to_png, svg, width, height, options.scale)
-    from .pdf import svg_to_pdf
+        data = budget.run("png", svg_to_png, svg, width, height, options.scale)
+    else:
+        from .pdf import svg_to_pdf
 
-    return budget.run("pdf", svg_to_pdf, svg, options)
+        data = budget.run("pdf", svg_to_pdf, svg, options)
+    return Rendered(data, engine, tuple(warnings))
+
+
+def render(source_or_canvas: str | dict[str, Any], fmt: str,
+           options: RenderOptions | None = None) -> bytes:
+    return render_detailed(source_or_canvas, fmt, options).data

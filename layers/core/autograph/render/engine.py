@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
-import json
 import sys
 from functools import lru_cache
 from types import ModuleType
@@ -18,7 +17,6 @@ from .errors import RenderError
 
 PRIMARY = "merman"
 SECONDARY = "mermaid-rs-renderer"
-FONT_STACK = "Liberation Sans, Arial, Helvetica, sans-serif"
 
 # Messages by which the engines say "your source is wrong" (vs. "I crashed").
 _PARSE_MARKERS = ("Diagram parse error", "No Mermaid diagram type detected", "unexpected token")
@@ -67,9 +65,10 @@ def backends() -> list[str]:
 
 
 def themed_source(source: str, theme: str) -> str:
-    """Prefix an init directive: theme + our shipped font, so layout and paint agree."""
-    init = {"theme": theme, "themeVariables": {"fontFamily": FONT_STACK}}
-    return f"%%{{init: {json.dumps(init)}}}%%\n{source}"
+    """Theme + our shipped font merged into the source's own front matter (see frontmatter.py)."""
+    from .frontmatter import configured_source
+
+    return configured_source(source, theme)
 
 
 def is_parse_error(message: str) -> bool:
@@ -77,12 +76,26 @@ def is_parse_error(message: str) -> bool:
 
 
 def _call(source: str, backend: str) -> str:
+    if backend == SECONDARY:  # slow on large graphs: only when it can finish in time (budget.py)
+        from .budget import admit_fallback
+
+        admit_fallback(source)
     try:
         return _ext().render(source, backend)
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:
         message = str(exc) or type(exc).__name__
+        if backend == PRIMARY:
+            from .budget import SELECTOR_CEILING, plain_labels
+
+            if SELECTOR_CEILING in message:  # a large graph: merman again, with SVG text labels
+                try:
+                    return _ext().render(plain_labels(source), backend)
+                except (KeyboardInterrupt, SystemExit, MemoryError):
+                    raise
+                except BaseException:  # noqa: S110 - the first error is the one to report
+                    pass
         raise EngineError(message, backend, is_parse_error(message)) from exc
 
 

@@ -26,3 +26,17 @@ class InvalidDiagram(RenderError):
 
 class RenderLimitExceeded(RenderError):
     """Input or output over a limit (size, nodes, pixels, time budget)."""
+
+
+class RenderTooComplex(RenderLimitExceeded):
+    """Too many nodes/edges or too slow to lay out within the budget: the caller's problem (422).
+
+    `limit` names what was exceeded, `maximum` its value and `actual` what this input needs."""
+
+    def __init__(self, message: str, *, limit: str, maximum: float | None,
+                 actual: float | None, unit: str = "") -> None:
+        super().__init__(message)
+        self.limit, self.maximum, self.actual, self.unit = limit, maximum, actual, unit
+
+    def details(self) -> dict[str, Any]:
+        return {"limit": self.limit, "maximum": self.maximum, "actual": self.actual, "unit": self.unit}

@@ -6,9 +6,10 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from .fonts import BOLD, FAMILY, REGULAR
+from .fonts import BOLD, BOLD_ITALIC, FAMILY, ITALIC, REGULAR, fallback_files
 from .options import RenderOptions
 from .pdfprep import prepare
+from .pdftext import fallback_family
 
 PAGE_SIZES_PT = {"a4": (595.2756, 841.8898), "letter": (612.0, 792.0)}
 PAGE_MARGIN_PT = 36.0
@@ -22,10 +23,15 @@ def _register_fonts() -> None:
     for alias in (FAMILY, "Arial", "Helvetica", "sans-serif"):
         register_font(alias, str(REGULAR), rlgFontName="AutographSans")
         register_font(alias, str(BOLD), weight="bold", rlgFontName="AutographSans-Bold")
-        # No italic face is shipped: italic text uses the upright one rather than Helvetica.
-        register_font(alias, str(REGULAR), style="italic", rlgFontName="AutographSans")
-        register_font(alias, str(BOLD), weight="bold", style="italic",
-                      rlgFontName="AutographSans-Bold")
+        register_font(alias, str(ITALIC), style="italic", rlgFontName="AutographSans-Italic")
+        register_font(alias, str(BOLD_ITALIC), weight="bold", style="italic",
+                      rlgFontName="AutographSans-BoldItalic")
+    # Symbol/math (and operator-added) fonts for glyphs Liberation Sans lacks (pdftext.py).
+    for index, path in enumerate(fallback_files()):
+        name = fallback_family(index)
+        for weight in ("normal", "bold"):
+            for style in ("normal", "italic"):
+                register_font(name, str(path), weight=weight, style=style, rlgFontName=name)
 
 
 def svg_to_pdf(svg: str, options: RenderOptions) -> bytes:

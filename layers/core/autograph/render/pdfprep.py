@@ -10,11 +10,13 @@ import re
 import xml.etree.ElementTree as ET
 
 from .fonts import CSS_FAMILY
+from .pdfstyle import lower_colors, resolve
+from .pdftext import split_runs
 from .sanitize import SVG_NS, parse_xml
 
 _DASH_CSS = re.compile(r"stroke-dasharray\s*:\s*([^;}!]*)(!important)?;?", re.IGNORECASE)
 _FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)px", re.IGNORECASE)
-_WEIGHT = re.compile(r"font-weight\s*:\s*(\d+)", re.IGNORECASE)
+_WEIGHT = re.compile(r"font-weight\s*:\s*(\d+|bolder|lighter)", re.IGNORECASE)
 _NUMS = re.compile(r"-?\d*\.?\d+(?:e-?\d+)?")
 _MARKER_REF = re.compile(r"url\(#([^)]+)\)")
 _ABS_PATH = re.compile(r"^[\sMLCSQTZ\d.,eE+-]*$")
@@ -36,7 +38,9 @@ def _fix_dash_css(css: str) -> str:
 
 def _weight(match: re.Match[str]) -> str:
     # svglib only knows "normal"/"bold"; "400" would silently fall back to Helvetica.
-    return "font-weight:" + ("bold" if int(match.group(1)) >= 600 else "normal")
+    value = match.group(1).lower()
+    bold = value == "bolder" or (value.isdigit() and int(value) >= 600)
+    return "font-weight:" + ("bold" if bold else "normal")
 
 
 def _font_size(el: ET.Element, inherited: float) -> float:
@@ -50,11 +54,16 @@ def _font_size(el: ET.Element, inherited: float) -> float:
 def _adapt(el: ET.Element, font_size: float) -> None:
     size = _font_size(el, font_size)
     if _tag(el) == "style":
-        el.text = _WEIGHT.sub(_weight, _fix_dash_css(el.text or ""))
+        el.text = lower_colors(_WEIGHT.sub(_weight, _fix_dash_css(el.text or "")))
     if "style" in el.attrib:
-        el.set("style", _WEIGHT.sub(_weight, _fix_dash_css(el.get("style", ""))))
-    if (el.get("font-weight") or "").isdigit():
-        el.set("font-weight", "bold" if int(el.get("font-weight", "400")) >= 600 else "normal")
+        el.set("style", lower_colors(_WEIGHT.sub(_weight, _fix_dash_css(el.get("style", "")))))
+    weight = (el.get("font-weight") or "").lower()
+    if weight.isdigit() or weight in ("bolder", "lighter"):
+        el.set("font-weight", _weight(_WEIGHT.match(f"font-weight:{weight}")).partition(":")[2])
+    for attr in ("fill", "stroke", "color"):
+        value = el.get(attr)
+        if value and value.isalpha() and value not in ("none", "currentColor"):
+            el.set(attr, value.lower())
     if not _dash_ok(el.get("stroke-dasharray", "1")):
         del el.attrib["stroke-dasharray"]
     if _tag(el) == "text":
@@ -156,6 +165,8 @@ def prepare(svg: str) -> bytes:
                 parent.remove(child)
     for index, style in enumerate(styles):  # svglib only applies CSS seen before an element
         root.insert(index, style)
+    resolve(root)  # opacity, CSS transforms: svglib ignores them
     _adapt(root, 16.0)
+    split_runs(root)  # Markdown runs and fallback-font glyphs, placed by our metrics
     _expand_markers(root)
     return ET.tostring(root)

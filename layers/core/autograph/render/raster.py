@@ -1,11 +1,11 @@
 """PNG output: resvg (via resvg-py; Rust, abi3 wheels for Lambda arm64). It is given our
-font files explicitly and told to skip system fonts, so a Lambda with no fonts at all
+font files explicitly (fonts.py) and told to skip system fonts, so a Lambda with no fonts at all
 renders the same pixels as a laptop."""
 
 from __future__ import annotations
 
 from .errors import RenderLimitExceeded
-from .fonts import BOLD, FAMILY, REGULAR
+from .fonts import FAMILY, font_files
 from .options import MAX_PIXELS
 
 
@@ -22,7 +22,8 @@ def svg_to_png(svg: str, width: float, height: float, scale: int) -> bytes:
         )
     import resvg_py  # lazy: only PNG needs it
 
-    fonts = [str(REGULAR), str(BOLD)]
+    # Liberation Sans (4 faces) + symbol/math fallbacks: resvg picks a fallback per glyph.
+    fonts = font_files()
     data = resvg_py.svg_to_bytes(
         svg_string=svg,
         width=px_w,

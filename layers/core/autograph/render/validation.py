@@ -45,13 +45,28 @@ def _error(line: int | None, column: int | None, message: str) -> dict[str, Any]
     return {"line": line, "column": column, "message": message}
 
 
-def _result(dtype: str | None, errors: list, warnings: list, stats: dict) -> dict[str, Any]:
+def _result(dtype: str | None, errors: list, warnings: list, stats: dict,
+            used: str | None = None) -> dict[str, Any]:
     return {"valid": not errors, "diagram_type": dtype, "errors": errors,
-            "warnings": warnings, "stats": stats}
+            "warnings": warnings, "stats": stats, "engine": used if not errors else None}
+
+
+class _OutOfTime(Exception):
+    """Locating the error line would overrun the validation's time budget."""
+
+
+_LOCATE_RESERVE_S = 1.5  # stop bisecting with this much of the budget left; answer without a line
 
 
 def _parses(lines: list[str], k: int) -> bool:
-    return engine.parse_check("\n".join(lines[:k])) is None
+    from .budget import remaining_seconds
+
+    if remaining_seconds(float("inf")) < _LOCATE_RESERVE_S:
+        raise _OutOfTime
+    # Only a parse error counts: a prefix the engine refuses as too large (a resource limit)
+    # parsed fine, and scanning on past it cost ~0.3 s a line and blamed the wrong line.
+    problem = engine.parse_check("\n".join(lines[:k]))
+    return problem is None or not engine.is_parse_error(problem)
 
 
 def _last_good_prefix(lines: list[str], header: int) -> int:
@@ -78,8 +93,11 @@ def _column(line: str, message: str) -> int:
     return len(line) - len(line.lstrip()) + 1
 
 
-def _locate(lines: list[str], header: int, message: str) -> tuple[int, int]:
-    k = _last_good_prefix(lines, header)
+def _locate(lines: list[str], header: int, message: str) -> tuple[int | None, int | None]:
+    try:
+        k = _last_good_prefix(lines, header)
+    except _OutOfTime:  # each prefix of a large graph costs a layout: keep the budget, drop the line
+        return None, None
     index = min(k, len(lines) - 1)
     while index > header and not lines[index].strip():  # blame text, not blank lines
         index -= 1
@@ -90,8 +108,16 @@ def _warnings(source: str) -> list[str]:
     notes = []
     if re.search(r"^\s*click\s", source, re.MULTILINE):
         notes.append("click/href interactions are removed from exported images")
-    if "%%{" in source and "init" in source:
-        notes.append("init directives may be overridden by the theme option")
+    from .fonts import glyph_warning
+    from .frontmatter import parse, split
+
+    front, _, _ = split(source)
+    if front is not None and parse(front) is None:
+        notes.append("the front matter (--- block) is not a YAML mapping: its settings may be "
+                     "ignored, and our theme option cannot be merged into it")
+    missing = glyph_warning(source)
+    if missing:
+        notes.append(missing)
     return notes
 
 
@@ -114,13 +140,17 @@ def validate(source: str) -> dict[str, Any]:
                 "gitGraph, mindmap, timeline, pie"
         message = f"unknown diagram type {keyword!r}; expected one of {known}, ..."
         return _result(None, [_error(header + 1, 1, message)], [], empty_stats)
-    svg, problem = engine.try_render(source)
+    # The same input render() gives the engine (our config merged into the front matter).
+    svg, problem = engine.try_render(engine.themed_source(source, "default"))
     notes = _warnings(source)
+    used: str | None = engine.PRIMARY
     if problem is not None and not engine.is_parse_error(problem):
         svg, second = engine.try_render(source, engine.SECONDARY)
         if second is None:  # render() will fall back to the second engine too
-            notes.append(f"primary engine failed ({problem}); the fallback engine renders it")
-            problem = None
+            notes.append(f"the main engine (merman) cannot draw this diagram ({problem}); the simpler "
+                         "fallback engine (mermaid-rs-renderer) draws it, and may leave out titles, "
+                         "notes, markers or styling")
+            problem, used = None, engine.SECONDARY
     if problem is not None:
         line, column = _locate(lines, header, problem)
         return _result(dtype, [_error(line, column, _PREFIX.sub("", problem))], [], empty_stats)
@@ -128,4 +158,4 @@ def validate(source: str) -> dict[str, Any]:
     errors = []
     if stats["nodes"] > MAX_NODES:
         errors.append(_error(None, None, f"{stats['nodes']} nodes, over the {MAX_NODES} limit"))
-    return _result(dtype, errors, notes, stats)
+    return _result(dtype, errors, notes, stats, used)

@@ -4,85 +4,33 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from autograph.auth import accounts, apikeys, audit
+from autograph.auth import account_api, accounts, apikeys, audit
+from autograph.auth.account_api import Person
 from autograph.auth.keys import load_keys, public_jwks
+from autograph.auth.schema import (
+    ApiKeyCreatedOut,
+    ApiKeyIn,
+    ApiKeyOut,
+    AuditOut,
+    LoginIn,
+    LogoutIn,
+    RefreshIn,
+    RegisterIn,
+    ResetConfirmIn,
+    ResetRequestIn,
+    TokensOut,
+    UserOut,
+)
 from autograph.http import idempotency
 from autograph.http.app import create_app, lambda_handler
 from autograph.http.pagination import Page, PageParams, encode_cursor, page_params
 from autograph.http.principal import Principal, current_principal, source_ip, user_agent
 from fastapi import Depends, Header, Request, Response
-from pydantic import BaseModel, EmailStr, Field
 
 app = create_app("AutoGraph Auth", max_body_bytes=16 * 1024)
 Caller = Annotated[Principal, Depends(current_principal)]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
-
-
-class RegisterIn(BaseModel):
-    email: EmailStr
-    password: str = Field(min_length=8, max_length=128)
-    name: str | None = Field(default=None, max_length=200)
-
-
-class LoginIn(BaseModel):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=1024)
-
-
-class RefreshIn(BaseModel):
-    refresh_token: str = Field(max_length=512)
-
-
-class LogoutIn(BaseModel):
-    refresh_token: str = Field(max_length=512)
-    all: bool = False
-
-
-class ResetRequestIn(BaseModel):
-    email: str = Field(max_length=320)
-
-
-class ResetConfirmIn(BaseModel):
-    token: str = Field(max_length=512)
-    new_password: str = Field(min_length=8, max_length=128)
-
-
-class ApiKeyIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-
-
-class UserOut(BaseModel):
-    id: str
-    email: str
-    name: str | None
-    created_at: str
-
-
-class TokensOut(BaseModel):
-    user: UserOut
-    access_token: str
-    refresh_token: str
-    token_type: str = "Bearer"
-    expires_in: int
-
-
-class ApiKeyOut(BaseModel):
-    id: str
-    name: str
-    prefix: str
-    created_at: str
-
-
-class ApiKeyCreatedOut(ApiKeyOut):
-    key: str = Field(description="The secret. Shown only in this response.")
-
-
-class AuditOut(BaseModel):
-    event: str
-    at: str
-    source_ip: str | None
-    user_agent: str | None
-    detail: str | None = None
+app.include_router(account_api.router)
 
 
 def _origin(request: Request) -> audit.Origin:
@@ -102,18 +50,20 @@ def register(body: RegisterIn, request: Request, idempotency_key: IdemKey = None
     return accounts.tokens_for(accounts.get_user(ref["user_id"])).as_dict()
 
 
-@app.post("/v1/auth/login", response_model=TokensOut, tags=["auth"])
+@app.post("/v1/auth/login", response_model=TokensOut, tags=["auth"],
+          responses={401: {"description": "Wrong e-mail or password"}})
 def login(body: LoginIn, request: Request) -> dict[str, Any]:
     return accounts.login(body.email, body.password, _origin(request)).as_dict()
 
 
-@app.post("/v1/auth/refresh", response_model=TokensOut, tags=["auth"])
+@app.post("/v1/auth/refresh", response_model=TokensOut, tags=["auth"],
+          responses={401: {"description": "The refresh token is not valid, expired or revoked"}})
 def refresh(body: RefreshIn, request: Request) -> dict[str, Any]:
     return accounts.refresh(body.refresh_token, _origin(request)).as_dict()
 
 
 @app.post("/v1/auth/logout", status_code=204, tags=["auth"])
-def logout(body: LogoutIn, request: Request, caller: Caller) -> Response:
+def logout(body: LogoutIn, request: Request, caller: Person) -> Response:
     accounts.logout(caller.user_id, body.refresh_token, body.all, _origin(request))
     return Response(status_code=204)
 
@@ -129,19 +79,20 @@ def password_reset_request(body: ResetRequestIn, request: Request) -> dict[str, 
     return {"status": "accepted", "detail": "If the account exists, a reset e-mail is on its way."}
 
 
-@app.post("/v1/auth/password-reset/confirm", status_code=204, tags=["auth"])
+@app.post("/v1/auth/password-reset/confirm", status_code=204, tags=["auth"],
+          responses={400: {"description": "The reset token is invalid, expired or already used"}})
 def password_reset_confirm(body: ResetConfirmIn, request: Request) -> Response:
     accounts.confirm_password_reset(body.token, body.new_password, _origin(request))
     return Response(status_code=204)
 
 
 @app.post("/v1/auth/api-keys", status_code=201, response_model=ApiKeyCreatedOut, tags=["api-keys"])
-def create_api_key(body: ApiKeyIn, request: Request, caller: Caller,
+def create_api_key(body: ApiKeyIn, request: Request, caller: Person,
                    idempotency_key: IdemKey = None) -> dict[str, Any]:
     created: dict[str, Any] = {}
 
     def produce() -> dict[str, Any]:
-        created.update(apikeys.create(caller.user_id, caller.email, body.name))
+        created.update(apikeys.create(caller.user_id, caller.email, body.name, list(body.scopes)))
         audit.record(caller.user_id, "api_key_created", _origin(request), detail=created["id"])
         return {"id": created["id"]}  # never the secret: idempotency records are not for secrets
 
@@ -152,13 +103,13 @@ def create_api_key(body: ApiKeyIn, request: Request, caller: Caller,
 
 
 @app.get("/v1/auth/api-keys", response_model=Page[ApiKeyOut], tags=["api-keys"])
-def list_api_keys(caller: Caller, page: Annotated[PageParams, Depends(page_params)]) -> dict[str, Any]:
+def list_api_keys(caller: Person, page: Annotated[PageParams, Depends(page_params)]) -> dict[str, Any]:
     items, last = apikeys.list_keys(caller.user_id, page.limit, page.cursor)
     return {"items": items, "next_cursor": encode_cursor(last)}
 
 
 @app.delete("/v1/auth/api-keys/{key_id}", status_code=204, tags=["api-keys"])
-def delete_api_key(key_id: str, request: Request, caller: Caller) -> Response:
+def delete_api_key(key_id: str, request: Request, caller: Person) -> Response:
     apikeys.revoke(caller.user_id, key_id)
     audit.record(caller.user_id, "api_key_revoked", _origin(request), detail=key_id)
     return Response(status_code=204)
@@ -171,7 +122,7 @@ def jwks(response: Response) -> dict[str, Any]:
 
 
 @app.get("/v1/auth/audit", response_model=Page[AuditOut], tags=["auth"])
-def audit_log(caller: Caller, page: Annotated[PageParams, Depends(page_params)]) -> dict[str, Any]:
+def audit_log(caller: Person, page: Annotated[PageParams, Depends(page_params)]) -> dict[str, Any]:
     items, last = audit.page(caller.user_id, page.limit, page.cursor)
     return {"items": items, "next_cursor": encode_cursor(last)}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograph.auth.authorizer import decide
+from autograph.auth.authorizer import decide_event
 from autograph.observability import count, logger, metrics, tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    result = decide(event.get("headers") or {})
+    result = decide_event(event)
     authenticated = bool(result["context"]["authenticated"])
     count("Authenticated" if authenticated else "Anonymous")
     logger.debug("authorizer decision", extra={"authenticated": authenticated})

@@ -9,7 +9,7 @@ import httpx
 import jwt
 import pytest
 
-from tests.helpers import assert_problem, moto_backend, unique_email
+from tests.helpers import assert_problem, sent_mail, unique_email
 
 
 def _login(api: httpx.Client, email: str, password: str) -> httpx.Response:
@@ -98,7 +98,7 @@ def test_login_ok(api, register) -> None:
     assert resp.json()["user"]["id"] == user["user"]["id"]
 
 
-def test_five_failures_lock_the_account_until_the_window_passes(api, register) -> None:
+def test_five_failures_lock_the_email_from_that_address_only(api, register, stack) -> None:
     user = register()
     for _ in range(5):
         assert _login(api, user["email"], "wrong-password").status_code == 401
@@ -106,12 +106,34 @@ def test_five_failures_lock_the_account_until_the_window_passes(api, register) -
     assert_problem(locked, 429)
     retry_after = int(locked.headers["Retry-After"])
     assert 0 < retry_after <= 15 * 60
-    # Move the window into the past instead of waiting 15 minutes.
-    from autograph.store.auth_models import LoginWindow
+    # OWASP: an attacker elsewhere cannot lock the owner out; the owner's address still signs in.
+    with httpx.Client(base_url=stack.url, transport=httpx.HTTPTransport(local_address="127.0.0.51")) as other:
+        assert _login(other, user["email"], user["password"]).status_code == 200
+    events = [e["event"] for e in api.get("/v1/auth/audit", headers=user["headers"]).json()["items"]]
+    assert events.count("login_failed") == 5 and "login_throttled" in events
+    # Forget the window instead of waiting 15 minutes.
+    from autograph import ratelimit
+    from autograph.auth import throttle
 
-    window = LoginWindow.get(*LoginWindow.key(user["email"]))
-    window.update(actions=[LoginWindow.expires_at.set(int(time.time()) - 1)])
+    ratelimit.forgive(throttle.PAIR, f"{user['email']}|127.0.0.1", window_seconds=15 * 60)
     assert _login(api, user["email"], user["password"]).status_code == 200
+
+
+def test_one_address_spraying_many_accounts_is_blocked(register, stack) -> None:
+    from autograph import ratelimit
+    from autograph.auth import throttle
+    from autograph.config import get_settings
+
+    victim = register()
+    ip = "127.0.0.52"
+    # Bring the address to one below its limit directly (the limit is 100 failures per window).
+    for _ in range(get_settings().login_ip_max_failures - 1):
+        ratelimit.add_failure(throttle.IP, ip, window_seconds=15 * 60)
+    with httpx.Client(base_url=stack.url, transport=httpx.HTTPTransport(local_address=ip)) as sprayer:
+        assert _login(sprayer, unique_email("spray"), "Winter2026!").status_code == 401
+        blocked = _login(sprayer, victim["email"], victim["password"])
+        body = assert_problem(blocked, 429)
+        assert "address" in body["detail"] and int(blocked.headers["Retry-After"]) > 0
 
 
 def test_four_failures_do_not_lock(api, register) -> None:
@@ -122,6 +144,15 @@ def test_four_failures_do_not_lock(api, register) -> None:
 
 
 # ------------------------------------------------------------------ refresh, reuse, logout
+def _past_grace(user_id: str) -> None:
+    """Move every rotation of the user's families out of the reuse grace window."""
+    from autograph.store.auth_models import TokenFamily
+
+    for family in TokenFamily.query(f"USER#{user_id}", TokenFamily.sk.startswith("FAMILY#")):
+        if family.rotated_at:
+            family.update(actions=[TokenFamily.rotated_at.set(family.rotated_at - 3600)])
+
+
 def test_refresh_rotates_and_reuse_revokes_the_family(api, register) -> None:
     user = register()
     first = user["refresh_token"]
@@ -131,7 +162,8 @@ def test_refresh_rotates_and_reuse_revokes_the_family(api, register) -> None:
     assert second != first
     fresh_access = rotated.json()["access_token"]
     assert api.get("/v1/auth/me", headers={"Authorization": f"Bearer {fresh_access}"}).status_code == 200
-    # The old token is dead, and presenting it kills the new one too.
+    # Past the grace window the old token is dead, and presenting it kills the new one too.
+    _past_grace(user["user"]["id"])
     assert_problem(api.post("/v1/auth/refresh", json={"refresh_token": first}), 401)
     assert_problem(api.post("/v1/auth/refresh", json={"refresh_token": second}), 401)
     events = [e["event"] for e in api.get("/v1/auth/audit", headers=user["headers"]).json()["items"]]
@@ -142,7 +174,8 @@ def test_reuse_revokes_only_that_family(api, register) -> None:
     user = register()
     other_session = _login(api, user["email"], user["password"]).json()["refresh_token"]
     api.post("/v1/auth/refresh", json={"refresh_token": user["refresh_token"]})
-    api.post("/v1/auth/refresh", json={"refresh_token": user["refresh_token"]})  # reuse
+    _past_grace(user["user"]["id"])
+    assert_problem(api.post("/v1/auth/refresh", json={"refresh_token": user["refresh_token"]}), 401)  # reuse
     assert api.post("/v1/auth/refresh", json={"refresh_token": other_session}).status_code == 200
 
 
@@ -180,9 +213,9 @@ def test_logout_needs_auth_and_own_token(api, register) -> None:
 
 # ------------------------------------------------------------------ password reset
 def _reset_token_for(email: str) -> str:
-    messages = [m for m in moto_backend("ses").sent_messages if email in m.destinations["ToAddresses"]]
+    messages = sent_mail(email)
     assert messages, f"no reset e-mail for {email}"
-    body = messages[-1].body
+    body = messages[-1]
     return next(word for word in body.split() if word.startswith("agp_"))
 
 
@@ -203,9 +236,9 @@ def test_password_reset_round_trip(api, register) -> None:
 
 def test_password_reset_unknown_email_is_202_and_sends_nothing(api: httpx.Client) -> None:
     email = unique_email("nobody")
-    before = len(moto_backend("ses").sent_messages)
+    before = len(sent_mail())
     assert api.post("/v1/auth/password-reset/request", json={"email": email}).status_code == 202
-    assert len(moto_backend("ses").sent_messages) == before
+    assert len(sent_mail()) == before
 
 
 def test_expired_reset_token_is_400(api, register) -> None:
@@ -235,7 +268,7 @@ def test_weak_new_password_is_422_and_token_stays_usable(api, register) -> None:
 # ------------------------------------------------------------------ API keys
 def test_api_key_lifecycle(api, register) -> None:
     user = register()
-    created = api.post("/v1/auth/api-keys", json={"name": "ci"}, headers=user["headers"])
+    created = api.post("/v1/auth/api-keys", json={"name": "ci", "scopes": ["diagrams:read"]}, headers=user["headers"])
     assert created.status_code == 201
     key = created.json()["key"]
     assert key.startswith(created.json()["prefix"])
@@ -254,21 +287,22 @@ def test_api_key_lifecycle(api, register) -> None:
 def test_api_key_create_replay_returns_the_same_key_with_a_new_secret(api, register) -> None:
     user = register()
     headers = {**user["headers"], "Idempotency-Key": "key-create-1"}
-    first = api.post("/v1/auth/api-keys", json={"name": "deploy"}, headers=headers)
-    again = api.post("/v1/auth/api-keys", json={"name": "deploy"}, headers=headers)
+    first = api.post("/v1/auth/api-keys", json={"name": "deploy", "scopes": ["diagrams:read"]}, headers=headers)
+    again = api.post("/v1/auth/api-keys", json={"name": "deploy", "scopes": ["diagrams:read"]}, headers=headers)
     assert first.status_code == again.status_code == 201
     assert first.json()["id"] == again.json()["id"] and first.json()["key"] != again.json()["key"]
     assert [k["id"] for k in api.get("/v1/auth/api-keys", headers=user["headers"]).json()["items"]] == [
         first.json()["id"]]
     assert_problem(api.get("/v1/auth/me", headers={"X-API-Key": first.json()["key"]}), 401)
     assert api.get("/v1/auth/me", headers={"X-API-Key": again.json()["key"]}).status_code == 200
-    other = api.post("/v1/auth/api-keys", json={"name": "other"}, headers=headers)
+    other = api.post("/v1/auth/api-keys", json={"name": "other", "scopes": ["diagrams:read"]}, headers=headers)
     assert_problem(other, 422)
 
 
 def test_idempotency_records_hold_no_secrets(api, register) -> None:
     user = register()
-    api.post("/v1/auth/api-keys", json={"name": "s"}, headers={**user["headers"], "Idempotency-Key": "no-secrets"})
+    api.post("/v1/auth/api-keys", json={"name": "s", "scopes": ["ai"]},
+             headers={**user["headers"], "Idempotency-Key": "no-secrets"})
     api.post("/v1/auth/register", json={"email": unique_email("ns"), "password": "no-secrets-pw"},
              headers={"Idempotency-Key": "no-secrets"})
     from autograph.aws import client
@@ -284,7 +318,8 @@ def test_idempotency_records_hold_no_secrets(api, register) -> None:
 
 def test_api_keys_are_stored_only_as_hashes(api, register) -> None:
     user = register()
-    key = api.post("/v1/auth/api-keys", json={"name": "x"}, headers=user["headers"]).json()["key"]
+    key = api.post("/v1/auth/api-keys", json={"name": "x", "scopes": ["exports"]},
+                   headers=user["headers"]).json()["key"]
     from autograph.aws import client
     from autograph.config import get_settings
 
@@ -296,7 +331,8 @@ def test_api_keys_are_stored_only_as_hashes(api, register) -> None:
 
 def test_cannot_delete_someone_elses_key(api, register) -> None:
     alice, bob = register(), register()
-    key_id = api.post("/v1/auth/api-keys", json={"name": "a"}, headers=alice["headers"]).json()["id"]
+    key_id = api.post("/v1/auth/api-keys", json={"name": "a", "scopes": ["diagrams:write"]},
+                      headers=alice["headers"]).json()["id"]
     assert_problem(api.delete(f"/v1/auth/api-keys/{key_id}", headers=bob["headers"]), 404)
     assert len(api.get("/v1/auth/api-keys", headers=alice["headers"]).json()["items"]) == 1
 
@@ -383,7 +419,8 @@ def test_audit_log_records_events_with_origin_and_paginates(api, register) -> No
     user = register()
     _login(api, user["email"], "wrong-password")
     _login(api, user["email"], user["password"])
-    api.post("/v1/auth/api-keys", json={"name": "k"}, headers={**user["headers"], "User-Agent": "audit-test/1.0"})
+    api.post("/v1/auth/api-keys", json={"name": "k", "scopes": ["diagrams:read"]},
+             headers={**user["headers"], "User-Agent": "audit-test/1.0"})
     page = api.get("/v1/auth/audit", params={"limit": 2}, headers=user["headers"]).json()
     assert len(page["items"]) == 2 and page["next_cursor"]
     rest = api.get("/v1/auth/audit", params={"limit": 50, "cursor": page["next_cursor"]},

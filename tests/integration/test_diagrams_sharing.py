@@ -143,6 +143,94 @@ def test_edit_share_updates_with_if_match(api: httpx.Client, owner: dict[str, An
     assert_problem(api.get(url), 410)
 
 
+def _from(stack: Any, address: str) -> httpx.Client:
+    """A client whose requests come from another loopback address (another source IP)."""
+    return httpx.Client(base_url=stack.url, timeout=30, transport=httpx.HTTPTransport(local_address=address))
+
+
+def test_anonymous_viewer_sees_only_the_diagram(api: httpx.Client, owner: dict[str, Any]) -> None:
+    h = owner["headers"]
+    folder = api.post("/v1/folders", json={"name": "Private"}, headers=h).json()
+    d = make(api, h, tags=["secret-tag"], folder_id=folder["id"])
+    assert api.put(f"/v1/diagrams/{d['id']}/star", headers=h).status_code == 204
+    for permission in ("view", "edit"):
+        link = _share(api, h, d["id"], permission=permission)
+        view = api.get(f"/v1/shared/{link['token']}")
+        assert view.status_code == 200
+        assert view.json() == {"title": "Shared", "type": "mermaid", "version": 1,
+                               "content": {"mermaid": V1}, "permission": permission}
+        assert owner["user"]["id"] not in view.text and folder["id"] not in view.text
+        assert "secret-tag" not in view.text
+    edited = api.patch(f"/v1/shared/{link['token']}", json={"title": "Edited"}, headers={"If-Match": '"1"'})
+    assert edited.status_code == 200
+    assert set(edited.json()) == {"title", "type", "version", "content", "permission"}
+
+
+def test_share_password_needs_eight_characters(api: httpx.Client, owner: dict[str, Any]) -> None:
+    h = owner["headers"]
+    d = make(api, h)
+    assert_problem(api.post(f"/v1/diagrams/{d['id']}/shares", json={"password": "1234567"}, headers=h), 422)
+    assert api.get(f"/v1/diagrams/{d['id']}/shares", headers=h).json()["items"] == []
+    assert _share(api, h, d["id"], password="12345678")["id"]
+
+
+def test_wrong_share_passwords_are_limited_per_link(api: httpx.Client, owner: dict[str, Any], stack: Any) -> None:
+    from autograph.config import get_settings
+
+    h = owner["headers"]
+    d = make(api, h)
+    link = _share(api, h, d["id"], password="right-password")
+    url = f"/v1/shared/{link['token']}"
+    limit = get_settings().share_password_max_failures
+    addresses = [f"127.0.0.{60 + i}" for i in range(limit)]  # spread over IPs: the per-IP limit stays out of it
+    for address in addresses:
+        with _from(stack, address) as c:
+            assert_problem(c.get(url, headers={"X-Share-Password": "wrong-guess"}), 401)
+    with _from(stack, "127.0.0.90") as c:
+        blocked = c.get(url, headers={"X-Share-Password": "right-password"})  # even the right one waits
+    body = assert_problem(blocked, 429)
+    assert "share link" in body["detail"] and 0 < int(blocked.headers["Retry-After"]) <= 15 * 60
+    # Another link of the same diagram is unaffected.
+    other = _share(api, h, d["id"], password="right-password")
+    assert api.get(f"/v1/shared/{other['token']}", headers={"X-Share-Password": "right-password"}).status_code == 200
+    listed = {s["id"]: s for s in api.get(f"/v1/diagrams/{d['id']}/shares", headers=h).json()["items"]}
+    assert listed[link["id"]]["view_count"] == 0
+
+
+def test_wrong_share_passwords_are_limited_per_address(api: httpx.Client, owner: dict[str, Any],
+                                                       stack: Any) -> None:
+    from autograph import ratelimit
+    from autograph.config import get_settings
+
+    h = owner["headers"]
+    d = make(api, h)
+    links = [_share(api, h, d["id"], password="right-password") for _ in range(2)]
+    settings = get_settings()
+    address = "127.0.0.91"
+    # One below the per-address limit, as if guessed across many links already.
+    for _ in range(settings.share_password_ip_max_failures - 1):
+        ratelimit.add_failure("share-pw-ip", address, window_seconds=settings.share_password_window_seconds)
+    with _from(stack, address) as c:
+        assert_problem(c.get(f"/v1/shared/{links[0]['token']}", headers={"X-Share-Password": "nope-nope"}), 401)
+        blocked = c.get(f"/v1/shared/{links[1]['token']}", headers={"X-Share-Password": "right-password"})
+        body = assert_problem(blocked, 429)
+        assert "address" in body["detail"] and int(blocked.headers["Retry-After"]) > 0
+    # Other addresses still open the link.
+    assert api.get(f"/v1/shared/{links[1]['token']}", headers={"X-Share-Password": "right-password"}).status_code == 200
+
+
+def test_share_and_reset_links_use_the_served_address(api: httpx.Client, owner: dict[str, Any],
+                                                      stack: Any) -> None:
+    from tests.helpers import sent_mail
+
+    d = make(api, owner["headers"])
+    link = _share(api, owner["headers"], d["id"])
+    assert link["url"] == f"{stack.url}/v1/shared/{link['token']}"
+    assert api.get(link["url"].removeprefix(stack.url)).status_code == 200
+    api.post("/v1/auth/password-reset/request", json={"email": owner["email"]})
+    assert f"{stack.url}/reset-password?token=agp_" in sent_mail(owner["email"])[-1]
+
+
 # ------------------------------------------------------------------ collaborators
 def test_collaborator_roles(api: httpx.Client, owner: dict[str, Any], register: Any) -> None:
     h = owner["headers"]

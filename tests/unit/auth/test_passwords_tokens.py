@@ -52,23 +52,47 @@ def test_access_token_round_trip_and_expiry(stack: object, monkeypatch: pytest.M
 
 
 def test_throttle_window_counts_locks_and_expires(stack: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograph import ratelimit
     from autograph.auth import throttle
 
     from tests.helpers import unique_email
 
-    clock = {"t": 1_800_000_000.0}
-    monkeypatch.setattr(throttle, "now", lambda: clock["t"])
-    email = unique_email("throttle")
+    clock = {"t": 1_800_000_000.0}  # a multiple of 15 min: the window starts here
+    monkeypatch.setattr(ratelimit, "now", lambda: clock["t"])
+    email, ip = unique_email("throttle"), "203.0.113.7"
     for expected in range(1, 6):
-        throttle.check(email)
-        assert throttle.record_failure(email) == expected
+        throttle.check(email, ip)
+        assert throttle.record_failure(email, ip) == expected
         clock["t"] += 10
     with pytest.raises(TooManyRequests) as info:
-        throttle.check(email)
+        throttle.check(email, ip)
     assert info.value.retry_after == 15 * 60 - 50 + 1
+    # OWASP: the same e-mail from another address is not locked out by someone else's failures.
+    throttle.check(email, "198.51.100.9")
+    throttle.check(email.upper(), "198.51.100.9")
     clock["t"] = 1_800_000_000.0 + 15 * 60  # the window has passed
-    throttle.check(email)
-    assert throttle.record_failure(email) == 1  # a fresh window
+    throttle.check(email, ip)
+    assert throttle.record_failure(email, ip) == 1  # a fresh window
+
+
+def test_throttle_per_ip_blocks_spraying_across_emails(stack: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograph import ratelimit
+    from autograph.auth import throttle
+    from autograph.config import get_settings
+
+    from tests.helpers import unique_email
+
+    clock = {"t": 1_800_000_000.0 + 7 * 24 * 3600}
+    monkeypatch.setattr(ratelimit, "now", lambda: clock["t"])
+    ip = "203.0.113.99"
+    limit = get_settings().login_ip_max_failures
+    for i in range(limit):  # one failure each for many different accounts: no pair is locked
+        ratelimit.add_failure(throttle.IP, ip, window_seconds=get_settings().login_window_seconds)
+        if i < 3:
+            throttle.record_failure(unique_email("spray"), "192.0.2.1")
+    with pytest.raises(TooManyRequests, match="from this address"):
+        throttle.check(unique_email("fresh"), ip)
+    throttle.check(unique_email("fresh"), "192.0.2.1")  # other addresses are unaffected
 
 
 def test_throttle_success_clears(stack: object) -> None:
@@ -76,8 +100,8 @@ def test_throttle_success_clears(stack: object) -> None:
 
     from tests.helpers import unique_email
 
-    email = unique_email("clear")
+    email, ip = unique_email("clear"), "203.0.113.8"
     for _ in range(4):
-        throttle.record_failure(email)
-    throttle.clear(email)
-    assert throttle.record_failure(email) == 1
+        throttle.record_failure(email, ip)
+    throttle.clear(email, ip)
+    assert throttle.record_failure(email, ip) == 1

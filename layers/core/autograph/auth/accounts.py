@@ -9,11 +9,13 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from .. import links
 from ..clock import iso, now
 from ..config import get_settings
-from ..errors import BadRequest, Conflict, NotFound, TooManyRequests, Unauthorized
+from ..errors import BadRequest, Conflict, Forbidden, TooManyRequests, Unauthorized, ValidationFailed
+from ..store import users
 from ..store.auth_models import EmailClaim, ResetTokenItem, UserItem
-from . import audit, mail, passwords, sessions, throttle
+from . import audit, mail, passwords, session_state, sessions, throttle
 from .hashing import digest, new_secret
 from .tokens import issue_access_token
 
@@ -37,6 +39,10 @@ class TokenPair:
         }
 
 
+def now_ms() -> int:
+    return int(now() * 1000)
+
+
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
@@ -53,10 +59,11 @@ def tokens_for(user: UserItem) -> TokenPair:
 
 
 def get_user(user_id: str) -> UserItem:
-    try:
-        return UserItem.get(*UserItem.key(user_id))
-    except DoesNotExist as exc:
-        raise NotFound("No such user.") from exc
+    """The signed-in caller's profile. A validly signed credential whose user is gone is a 401."""
+    user = users.find(user_id)
+    if user is None:
+        raise Unauthorized("The account behind this credential no longer exists.")
+    return user
 
 
 def find_by_email(email: str) -> UserItem | None:
@@ -87,22 +94,23 @@ def create_account(email: str, password: str, name: str | None, origin: audit.Or
 
 def login(email: str, password: str, origin: audit.Origin) -> TokenPair:
     email = normalize_email(email)
+    ip = origin.source_ip or "unknown"
     user = find_by_email(email)
     try:
-        throttle.check(email)
+        throttle.check(email, ip)
     except TooManyRequests:
         if user:
             audit.record(user.user_id, "login_throttled", origin)
         raise
     if user is None:
         passwords.burn_verify(password)
-        throttle.record_failure(email)
+        throttle.record_failure(email, ip)
         raise Unauthorized(BAD_CREDENTIALS)
     if not passwords.verify_password(password, user.password_hash):
-        throttle.record_failure(email)
+        throttle.record_failure(email, ip)
         audit.record(user.user_id, "login_failed", origin)
         raise Unauthorized(BAD_CREDENTIALS)
-    throttle.clear(email)
+    throttle.clear(email, ip)
     audit.record(user.user_id, "login_ok", origin)
     return tokens_for(user)
 
@@ -113,10 +121,19 @@ def refresh(refresh_token: str, origin: audit.Origin) -> TokenPair:
     except sessions.ReuseDetected as exc:
         audit.record(exc.user_id, "refresh_reuse_detected", origin)
         raise
-    user = get_user(rotation.user_id)
+    user = users.find(rotation.user_id)
+    if user is None:  # deleted while the refresh token lived
+        raise Unauthorized("The account behind this refresh token no longer exists.")
     access, ttl = issue_access_token(user.user_id, user.email)
     audit.record(user.user_id, "refresh", origin)
     return TokenPair(user=user, access_token=access, refresh_token=rotation.refresh_token, expires_in=ttl)
+
+
+def sign_out_everywhere(user_id: str) -> None:
+    """Revoke every refresh token family and every access token issued until now."""
+    users.invalidate_sessions(user_id, now_ms())
+    session_state.forget(user_id)
+    sessions.revoke_all(user_id)
 
 
 def logout(user_id: str, refresh_token: str, everywhere: bool, origin: audit.Origin) -> None:
@@ -125,11 +142,34 @@ def logout(user_id: str, refresh_token: str, everywhere: bool, origin: audit.Ori
         # Someone else's token: not yours to revoke, and we do not say whose it is.
         raise Unauthorized("The refresh token is not valid.")
     if everywhere:
-        sessions.revoke_all(user_id)
+        sign_out_everywhere(user_id)
         audit.record(user_id, "logout_all", origin)
     else:
         sessions.revoke_family(family)
         audit.record(user_id, "logout", origin)
+
+
+def change_password(user_id: str, current: str, new_password: str, origin: audit.Origin) -> TokenPair:
+    """Change the password knowing the current one. Every other session (refresh and access
+    tokens) ends; the caller gets a fresh session so this client stays signed in."""
+    user = users.find(user_id)
+    if user is None:
+        raise Unauthorized("The account no longer exists.")
+    ip = origin.source_ip or "unknown"
+    throttle.check(user.email, ip)  # a stolen access token must not become a password oracle
+    if not passwords.verify_password(current, user.password_hash):
+        throttle.record_failure(user.email, ip)
+        audit.record(user_id, "password_change_failed", origin)
+        raise Forbidden("The current password is incorrect.")
+    passwords.check_policy(new_password, user.email)
+    if passwords.verify_password(new_password, user.password_hash):
+        raise ValidationFailed("The new password must differ from the current one.")
+    revoked_at = now_ms()
+    users.set_password(user_id, passwords.hash_password(new_password), iso(), revoked_at)
+    session_state.forget(user_id)
+    sessions.revoke_all(user_id)
+    audit.record(user_id, "password_changed", origin)
+    return tokens_for(user)
 
 
 def request_password_reset(email: str, origin: audit.Origin) -> None:
@@ -141,7 +181,7 @@ def request_password_reset(email: str, origin: audit.Origin) -> None:
     ttl = get_settings().reset_token_ttl
     ResetTokenItem(*ResetTokenItem.key(digest(token)), user_id=user.user_id, used=False,
                    expires_at=int(now()) + ttl).save()
-    link = f"{get_settings().public_base_url}/reset-password?token={token}"
+    link = f"{links.public_base_url()}/reset-password?token={token}"
     mail.send(user.email, "Reset your AutoGraph password",
               f"Use this token within one hour to choose a new password:\n\n{token}\n\n{link}\n")
     audit.record(user.user_id, "password_reset_requested", origin)
@@ -153,7 +193,9 @@ def confirm_password_reset(token: str, new_password: str, origin: audit.Origin) 
         item = ResetTokenItem.get(*ResetTokenItem.key(digest(token)), consistent_read=True)
     except DoesNotExist as exc:
         raise invalid from exc
-    user = get_user(item.user_id)
+    user = users.find(item.user_id)
+    if user is None:  # the account was deleted after the reset was requested
+        raise invalid
     passwords.check_policy(new_password, user.email)
     try:
         # Spend the token atomically: exactly one confirm can win, and only before it expires.
@@ -163,8 +205,8 @@ def confirm_password_reset(token: str, new_password: str, origin: audit.Origin) 
         )
     except UpdateError as exc:
         raise invalid from exc
-    user.update(actions=[UserItem.password_hash.set(passwords.hash_password(new_password)),
-                         UserItem.password_changed_at.set(iso())])
+    users.set_password(user.user_id, passwords.hash_password(new_password), iso(), now_ms())
+    session_state.forget(user.user_id)
     sessions.revoke_all(user.user_id)
-    throttle.clear(user.email)
+    throttle.clear(user.email, origin.source_ip or "unknown")
     audit.record(user.user_id, "password_reset_done", origin)

@@ -14,7 +14,7 @@ RETENTION_SECONDS = 365 * 24 * 3600
 EVENTS = frozenset({
     "register", "login_ok", "login_failed", "login_throttled", "refresh", "refresh_reuse_detected",
     "logout", "logout_all", "password_reset_requested", "password_reset_done",
-    "api_key_created", "api_key_revoked",
+    "api_key_created", "api_key_revoked", "password_changed", "password_change_failed",
 })
 
 

@@ -2,7 +2,9 @@
 
 It never denies: an unauthenticated request goes on with `authenticated: false` and a reason, so
 the function answers a 401 problem+json (HTTP APIs cannot customise the authorizer's own 401/403
-body). Every protected route requires an authenticated principal.
+body). Every protected route requires an authenticated principal. An API key used outside its
+scopes goes on authenticated with `forbidden: <reason>`, which the principal dependency turns
+into a 403.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Unauthorized
-from . import apikeys
+from . import apikeys, scopes, session_state
 from .tokens import verify_access_token
+
+GONE_USER = "The account behind this credential no longer exists."
+SIGNED_OUT = "This session was signed out (sign-out everywhere or a password change); sign in again."
 
 
 def _credential(headers: dict[str, str]) -> tuple[str, str] | None:
@@ -29,8 +34,16 @@ def _credential(headers: dict[str, str]) -> tuple[str, str] | None:
     return ("api_key", value) if value.startswith(apikeys.KEY_PREFIX) else ("jwt", value)
 
 
-def decide(headers: dict[str, str]) -> dict[str, Any]:
-    """The authorizer's simple response for these request headers."""
+def decide_event(event: dict[str, Any]) -> dict[str, Any]:
+    """The authorizer's simple response for an HTTP API REQUEST authorizer event."""
+    http = (event.get("requestContext") or {}).get("http") or {}
+    method = str(http.get("method") or "GET")
+    path = str(event.get("rawPath") or http.get("path") or "/")
+    return decide(event.get("headers") or {}, method, path)
+
+
+def decide(headers: dict[str, str], method: str = "GET", path: str = "/") -> dict[str, Any]:
+    """The authorizer's simple response for these request headers, method and path."""
     cred = _credential(headers)
     if cred is None:
         return _anonymous("Missing credentials: send a Bearer token or an X-API-Key.")
@@ -41,18 +54,32 @@ def decide(headers: dict[str, str]) -> dict[str, Any]:
         owner = apikeys.resolve(value)
         if owner is None:
             return _anonymous("The API key is not valid or has been revoked.")
-        return _allow(owner.user_id, owner.email, "api_key", owner.key_id)
+        if not session_state.lookup(owner.user_id).exists:
+            return _anonymous(GONE_USER)
+        result = _allow(owner.user_id, owner.email, "api_key", owner.key_id, owner.scopes)
+        try:
+            scopes.check(owner.scopes, method, path)
+        except scopes.Denied as exc:
+            result["context"]["forbidden"] = exc.reason
+        return result
     try:
         claims = verify_access_token(value)
     except Unauthorized as exc:
         return _anonymous(exc.detail)
-    return _allow(claims.user_id, claims.email, "jwt", "")
+    state = session_state.lookup(claims.user_id)
+    if not state.exists:
+        return _anonymous(GONE_USER)
+    if claims.issued_at_ms < state.sessions_valid_after_ms:
+        return _anonymous(SIGNED_OUT)
+    return _allow(claims.user_id, claims.email, "jwt", "", ())
 
 
-def _allow(user_id: str, email: str, auth_type: str, key_id: str) -> dict[str, Any]:
+def _allow(user_id: str, email: str, auth_type: str, key_id: str,
+           granted: tuple[str, ...]) -> dict[str, Any]:
+    # Context values must be strings, numbers or booleans: scopes travel space-separated.
     return {"isAuthorized": True, "context": {
         "authenticated": True, "user_id": user_id, "email": email, "auth_type": auth_type,
-        "key_id": key_id,
+        "key_id": key_id, "scopes": " ".join(granted),
     }}
 
 

@@ -8,7 +8,7 @@ from importlib import resources
 
 import bcrypt
 
-from ..errors import ValidationFailed
+from ..errors import ValidationFailed, WeakPassword
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128  # bcrypt reads 72 bytes; longer inputs are pre-hashed below
@@ -65,6 +65,6 @@ def check_policy(password: str, email: str | None = None) -> None:
         raise ValidationFailed(f"The password must be at most {MAX_LENGTH} characters long.")
     lowered = password.lower()
     if lowered in common_passwords():
-        raise ValidationFailed("This password is too common; choose another.")
+        raise WeakPassword("This password is too common; choose another.")
     if email and lowered == email.lower():
-        raise ValidationFailed("The password must not be the e-mail address.")
+        raise WeakPassword("The password must not be the e-mail address.")

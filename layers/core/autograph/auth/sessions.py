@@ -3,11 +3,20 @@
 A family is one sign-in. It remembers the hash of its only valid token. Presenting any other
 token of the family (one already rotated away) means it leaked: the whole family is revoked.
 Rotation is a transaction conditioned on the family still pointing at the presented token, so
-two concurrent refreshes with the same token cannot both succeed.
+two concurrent refreshes with the same token cannot both mint different successors.
+
+Grace window: two tabs refreshing at once must not log the user out. A token's successor is
+derived from the token itself (HMAC keyed by the token), so every request presenting it computes
+the same successor; the family remembers the previous hash and when it rotated. The same token
+presented again within `refresh_reuse_grace_seconds` gets that same successor back; after the
+window (or once the successor itself has rotated) it is reuse and revokes the family.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -74,31 +83,48 @@ def revoke_family(family: TokenFamily) -> None:
     family.update(actions=[TokenFamily.revoked.set(True)])
 
 
+def successor_of(token: str, family_id: str) -> str:
+    """The one token that replaces `token`: unguessable without `token` itself, and the same
+    for every concurrent request that presents it."""
+    mac = hmac.new(token.encode(), f"agr-successor|{family_id}".encode(), hashlib.sha256).digest()
+    return TOKEN_PREFIX + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def _within_grace(family: TokenFamily, token_hash: str, successor_hash: str) -> bool:
+    grace = get_settings().refresh_reuse_grace_seconds
+    return (grace > 0 and not family.revoked and family.previous_hash == token_hash
+            and family.current_hash == successor_hash and family.rotated_at is not None
+            and now() - family.rotated_at <= grace)
+
+
 def rotate(token: str) -> Rotation:
     item, family = _lookup(token)
     token_hash = digest(token)
     if family.revoked:
         raise Unauthorized("The refresh token has been revoked.")
-    if family.current_hash != token_hash:
-        revoke_family(family)
-        raise ReuseDetected(item.user_id)
-    fresh = new_secret(TOKEN_PREFIX)
+    fresh = successor_of(token, item.family_id)
     fresh_hash = digest(fresh)
-    expires = int(now()) + get_settings().refresh_token_ttl  # activity keeps a session alive
-    try:
-        with TransactWrite(connection=_connection()) as tx:
-            tx.update(
-                family,
-                actions=[TokenFamily.current_hash.set(fresh_hash), TokenFamily.expires_at.set(expires)],
-                condition=(TokenFamily.current_hash == token_hash) & (TokenFamily.revoked == False),  # noqa: E712
-            )
-            tx.save(RefreshTokenItem(*RefreshTokenItem.key(fresh_hash), user_id=item.user_id,
-                                     family_id=item.family_id, expires_at=expires))
-    except TransactWriteError as exc:
-        # Someone rotated (or revoked) between our read and write: treat as reuse.
-        revoke_family(family)
-        raise ReuseDetected(item.user_id) from exc
-    return Rotation(user_id=item.user_id, refresh_token=fresh)
+    if family.current_hash == token_hash:
+        t = now()
+        expires = int(t) + get_settings().refresh_token_ttl  # activity keeps a session alive
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.update(
+                    family,
+                    actions=[TokenFamily.current_hash.set(fresh_hash), TokenFamily.expires_at.set(expires),
+                             TokenFamily.previous_hash.set(token_hash), TokenFamily.rotated_at.set(t)],
+                    condition=(TokenFamily.current_hash == token_hash) & (TokenFamily.revoked == False),  # noqa: E712
+                )
+                tx.save(RefreshTokenItem(*RefreshTokenItem.key(fresh_hash), user_id=item.user_id,
+                                         family_id=item.family_id, expires_at=expires))
+            return Rotation(user_id=item.user_id, refresh_token=fresh)
+        except TransactWriteError:
+            # A concurrent refresh with the same token won the race: it wrote our successor.
+            family.refresh(consistent_read=True)
+    if _within_grace(family, token_hash, fresh_hash):
+        return Rotation(user_id=item.user_id, refresh_token=fresh)
+    revoke_family(family)
+    raise ReuseDetected(item.user_id)
 
 
 def owner_of(token: str) -> tuple[str, TokenFamily]:

@@ -1,60 +1,44 @@
-"""Login throttling: 5 failures for an e-mail within a 15-minute window lock it until the window ends.
+"""Sign-in throttling after OWASP's guidance: failures are counted per (e-mail, source IP) and
+per source IP, never per e-mail alone, so someone elsewhere cannot lock a user out by typing
+wrong passwords for their address, and one address cannot spray passwords across accounts.
 
-The window is one item with a TTL; failures are counted with atomic ADDs, and a new window is
-opened with a conditional put, so concurrent failures never lose a count.
+- (e-mail, IP): `login_max_failures` (5) failures in `login_window_seconds` (15 min) block that
+  pair until the window ends (429 + Retry-After); a success from that IP forgives them.
+- IP: `login_ip_max_failures` failures across every e-mail in the same window block the IP.
+
+Windows are the fixed-window counters of `autograph.ratelimit` (atomic ADDs, TTL-expired).
 """
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist, PutError
-
-from ..clock import now
+from .. import ratelimit
 from ..config import get_settings
-from ..errors import TooManyRequests
-from ..store.auth_models import LoginWindow
+
+PAIR = "login-fail"
+IP = "login-fail-ip"
 
 
-def _window(email: str) -> LoginWindow | None:
-    try:
-        item = LoginWindow.get(*LoginWindow.key(email), consistent_read=True)
-    except DoesNotExist:
-        return None
-    if item.expires_at is not None and item.expires_at <= now():
-        return None  # expired but not yet swept by TTL
-    return item
+def _pair(email: str, source_ip: str) -> str:
+    return f"{email.lower()}|{source_ip}"
 
 
-def check(email: str) -> None:
-    """Raise 429 while the e-mail is locked out; Retry-After is the rest of the window."""
-    settings = get_settings()
-    item = _window(email)
-    if item and item.failures >= settings.login_max_failures:
-        raise TooManyRequests(
-            "Too many failed sign-in attempts for this account; try again later.",
-            retry_after=int(item.expires_at - now()) + 1,
-        )
+def check(email: str, source_ip: str) -> None:
+    """Raise 429 while this IP, or this e-mail from this IP, is blocked."""
+    s = get_settings()
+    ratelimit.guard(IP, source_ip, limit=s.login_ip_max_failures, window_seconds=s.login_window_seconds,
+                    detail="Too many failed sign-in attempts from this address; try again later.")
+    ratelimit.guard(PAIR, _pair(email, source_ip), limit=s.login_max_failures,
+                    window_seconds=s.login_window_seconds,
+                    detail="Too many failed sign-in attempts for this account; try again later.")
 
 
-def record_failure(email: str) -> int:
-    """Count one failure and return the count in the current window."""
-    settings = get_settings()
-    t = now()
-    item = _window(email)
-    if item is None:
-        fresh = LoginWindow(*LoginWindow.key(email), failures=1, window_start=t,
-                            expires_at=int(t + settings.login_window_seconds))
-        try:
-            # Only replace a missing or expired window; a concurrent opener wins and we ADD below.
-            fresh.save(condition=LoginWindow.pk.does_not_exist() | (LoginWindow.expires_at <= int(t)))
-            return 1
-        except PutError:
-            item = _window(email)
-            if item is None:
-                return 1
-    item.update(actions=[LoginWindow.failures.add(1)])
-    return item.failures
+def record_failure(email: str, source_ip: str) -> int:
+    """Count one failure for the pair and the IP; returns the pair's count in the window."""
+    s = get_settings()
+    ratelimit.add_failure(IP, source_ip, window_seconds=s.login_window_seconds)
+    return ratelimit.add_failure(PAIR, _pair(email, source_ip), window_seconds=s.login_window_seconds)
 
 
-def clear(email: str) -> None:
-    """A successful sign-in forgives earlier failures."""
-    LoginWindow(*LoginWindow.key(email)).delete()
+def clear(email: str, source_ip: str) -> None:
+    """A successful sign-in (or password reset) forgives that pair's failures."""
+    ratelimit.forgive(PAIR, _pair(email, source_ip), window_seconds=get_settings().login_window_seconds)

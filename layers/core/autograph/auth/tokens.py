@@ -23,17 +23,19 @@ class AccessClaims:
     user_id: str
     email: str
     expires_at: int
+    issued_at_ms: int  # compared with the user's "sessions valid after"
 
 
 def issue_access_token(user_id: str, email: str) -> tuple[str, int]:
     keys = load_keys(create=True)
     assert keys.active is not None
     ttl = get_settings().access_token_ttl
-    issued = int(now())
+    t = now()
+    issued = int(t)
     claims = {
         "iss": ISSUER, "aud": AUDIENCE, "sub": user_id, "email": email,
         "iat": issued, "nbf": issued, "exp": issued + ttl, "jti": secrets.token_urlsafe(12),
-        "typ": "access",
+        "typ": "access", "iat_ms": int(t * 1000),
     }
     token = jwt.encode(claims, keys.active.private_key, algorithm=ALGORITHM,
                        headers={"kid": keys.active.kid})
@@ -65,4 +67,8 @@ def verify_access_token(token: str) -> AccessClaims:
         raise Unauthorized("The access token is not valid.") from exc
     if claims.get("typ") != "access":
         raise Unauthorized("The token is not an access token.")
-    return AccessClaims(user_id=claims["sub"], email=claims.get("email", ""), expires_at=claims["exp"])
+    iat_ms = claims.get("iat_ms")
+    if not isinstance(iat_ms, int):
+        iat_ms = int(claims["iat"]) * 1000
+    return AccessClaims(user_id=claims["sub"], email=claims.get("email", ""), expires_at=claims["exp"],
+                        issued_at_ms=iat_ms)

@@ -3,7 +3,13 @@
 - Tokens: `secrets.token_urlsafe(24)` (192 bits). Only SHA-256(token) is stored, as the item's
   key, so the public route costs one GetItem to find the link. Listing a diagram's links uses
   gsi1 (DSHARES#<diagram_id>).
-- Passwords: bcrypt (autograph.auth.passwords); sent in `X-Share-Password`; missing or wrong -> 401.
+- Passwords: bcrypt (autograph.auth.passwords), at least 8 characters; sent in
+  `X-Share-Password`; missing or wrong -> 401. Wrong passwords are counted per link and per
+  source IP (fixed windows, autograph.ratelimit): past either limit every attempt is a 429 with
+  Retry-After until the window ends, so guessing is bounded even across many links.
+- An anonymous viewer gets title, type, version and content (and the link's permission), never
+  the owner's ids, folder, stars or tags.
+- Links start with the configured public base URL (autograph.links).
 - Revoked or past `expires_at` -> 410 (the link item stays, so a revoked link never turns into a
   404 that looks like a typo). A trashed or deleted diagram behind a link -> 410 too.
 - Each successful view adds 1 to `view_count` atomically (UpdateItem ADD) and stamps
@@ -20,6 +26,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from .. import links, ratelimit
 from ..auth import passwords
 from ..clock import iso, now
 from ..config import get_settings
@@ -56,7 +63,7 @@ def create(user_id: str, diagram_id: str, body: ShareIn) -> dict[str, Any]:
     )
     share.save(condition=ShareItem.pk.does_not_exist())
     expiry.follow_head(item.diagram_id, share.pk, share.sk)
-    url = f"{get_settings().public_base_url.rstrip('/')}/v1/shared/{token}"
+    url = f"{links.public_base_url()}/v1/shared/{token}"
     return {"id": share_id, "token": token, "url": url, "permission": body.permission,
             "expires_at": _iso_or_none(expires)}
 
@@ -77,7 +84,24 @@ def revoke(user_id: str, diagram_id: str, share_id: str) -> None:
                     condition=ShareItem.pk.exists())
 
 
-def _open(token: str, password: str | None) -> tuple[ShareItem, DiagramItem]:
+def _check_password(share: ShareItem, password: str | None, source_ip: str) -> None:
+    challenge = {"WWW-Authenticate": 'Share-Password realm="autograph"'}
+    if not password:
+        raise Unauthorized("This share link needs a password: send it in X-Share-Password.", headers=challenge)
+    s = get_settings()
+    window = s.share_password_window_seconds
+    # Look before verifying: once blocked, even the right password waits for the window.
+    ratelimit.guard("share-pw-ip", source_ip, limit=s.share_password_ip_max_failures, window_seconds=window,
+                    detail="Too many wrong share passwords from this address; try again later.")
+    ratelimit.guard("share-pw", share.share_id, limit=s.share_password_max_failures, window_seconds=window,
+                    detail="Too many wrong passwords for this share link; try again later.")
+    if not passwords.verify_password(password, share.password_hash or ""):
+        ratelimit.add_failure("share-pw-ip", source_ip, window_seconds=window)
+        ratelimit.add_failure("share-pw", share.share_id, window_seconds=window)
+        raise Unauthorized("The share password is wrong.", headers=challenge)
+
+
+def _open(token: str, password: str | None, source_ip: str) -> tuple[ShareItem, DiagramItem]:
     if not token or len(token) > 128:
         raise NotFound("No such share link.")
     try:
@@ -89,34 +113,35 @@ def _open(token: str, password: str | None) -> tuple[ShareItem, DiagramItem]:
     if share.link_expires_at is not None and share.link_expires_at <= now():
         raise Gone("This share link has expired.")
     if share.password_hash is not None:
-        challenge = {"WWW-Authenticate": 'Share-Password realm="autograph"'}
-        if not password:
-            raise Unauthorized("This share link needs a password: send it in X-Share-Password.", headers=challenge)
-        if not passwords.verify_password(password, share.password_hash):
-            raise Unauthorized("The share password is wrong.", headers=challenge)
+        _check_password(share, password, source_ip)
     item = access.head(share.diagram_id)
     if item is None or access.is_trashed(item) or access.expired(item):
         raise Gone("The shared diagram is no longer available.")
     return share, item
 
 
-def view(token: str, password: str | None) -> dict[str, Any]:
-    share, item = _open(token, password)
+def anonymous_view(diagram: dict[str, Any], permission: str) -> dict[str, Any]:
+    """Only what a link holder may see of a diagram."""
+    out = {k: diagram[k] for k in ("title", "type", "version", "content")}
+    out["permission"] = permission
+    return out
+
+
+def view(token: str, password: str | None, source_ip: str = "unknown") -> dict[str, Any]:
+    share, item = _open(token, password, source_ip)
     try:
         share.update(actions=[ShareItem.view_count.add(1), ShareItem.last_viewed_at.set(iso())],
                      condition=ShareItem.pk.exists())
     except UpdateError as exc:
         raise Gone("This share link was removed.") from exc
-    out = access.full(item)
-    out["permission"] = share.permission
-    return out
+    return anonymous_view(access.full(item), share.permission)
 
 
-def edit(token: str, password: str | None, if_match: str | None, patch: DiagramPatch) -> dict[str, Any]:
-    share, item = _open(token, password)
+def edit(token: str, password: str | None, if_match: str | None, patch: DiagramPatch,
+         source_ip: str = "unknown") -> dict[str, Any]:
+    share, item = _open(token, password, source_ip)
     if share.permission != "edit":
         raise Forbidden("This share link is read-only.")
     expected = service.parse_if_match(if_match)
     out = service.apply_update_from_patch(item, expected, f"share:{share.share_id}", patch)
-    out["permission"] = share.permission
-    return out
+    return anonymous_view(out, share.permission)

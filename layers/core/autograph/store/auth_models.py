@@ -2,20 +2,22 @@
 
 | item            | pk                 | sk                     | notes                                  |
 |-----------------|--------------------|------------------------|----------------------------------------|
-| user            | USER#<id>          | PROFILE                | bcrypt hash, profile                   |
+| user            | USER#<id>          | PROFILE                | bcrypt hash, profile, sessions_valid_after (ms) |
 | e-mail claim    | EMAIL#<lower>      | EMAIL                  | uniqueness by conditional put          |
-| token family    | USER#<id>          | FAMILY#<fid>           | current refresh hash; revoked flag     |
+| token family    | USER#<id>          | FAMILY#<fid>           | current + previous hash; revoked flag  |
 | refresh token   | RTOKEN#<sha256>    | RTOKEN                 | points at its family; TTL              |
 | reset token     | RESET#<sha256>     | RESET                  | single use; TTL                        |
-| login window    | THROTTLE#<lower>   | WINDOW                 | failures in the window; TTL            |
-| API key lookup  | APIKEY#<sha256>    | APIKEY                 | authorizer's one GetItem               |
+| API key lookup  | APIKEY#<sha256>    | APIKEY                 | authorizer's one GetItem; scopes       |
 | API key record  | USER#<id>          | APIKEY#<kid>           | listing without secrets                |
 | audit event     | USER#<id>          | AUDIT#<iso>#<rand>     | newest first by querying backwards     |
+
+Sign-in failure windows are `autograph.ratelimit` items (RATE#login-fail#<email>|<ip>, RATE#login-fail-ip#<ip>).
+Data access for new code goes through `store/users.py` (profile) and `store/purge.py` (deletion).
 """
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 
 from .base import TableModel
 
@@ -27,6 +29,9 @@ class UserItem(TableModel):
     password_hash = UnicodeAttribute()
     created_at = UnicodeAttribute()
     password_changed_at = UnicodeAttribute(null=True)
+    # Epoch milliseconds: access tokens issued before this are refused (logout-all, password
+    # change or reset). Milliseconds, so a sign-in right after a revocation is not caught by it.
+    sessions_valid_after = NumberAttribute(null=True)
 
     @staticmethod
     def key(user_id: str) -> tuple[str, str]:
@@ -47,6 +52,8 @@ class TokenFamily(TableModel):
     current_hash = UnicodeAttribute()
     revoked = BooleanAttribute(default=False)
     created_at = UnicodeAttribute()
+    previous_hash = UnicodeAttribute(null=True)  # the token rotated away last (grace window)
+    rotated_at = NumberAttribute(null=True)  # epoch seconds of that rotation
 
     @staticmethod
     def key(user_id: str, family_id: str) -> tuple[str, str]:
@@ -71,19 +78,11 @@ class ResetTokenItem(TableModel):
         return f"RESET#{token_hash}", "RESET"
 
 
-class LoginWindow(TableModel):
-    failures = NumberAttribute(default=0)
-    window_start = NumberAttribute()
-
-    @staticmethod
-    def key(email: str) -> tuple[str, str]:
-        return f"THROTTLE#{email.lower()}", "WINDOW"
-
-
 class ApiKeyLookup(TableModel):
     user_id = UnicodeAttribute()
     key_id = UnicodeAttribute()
     email = UnicodeAttribute()
+    scopes = ListAttribute(of=UnicodeAttribute, null=True)  # null: a key from before scopes
 
     @staticmethod
     def key(key_hash: str) -> tuple[str, str]:
@@ -96,6 +95,7 @@ class ApiKeyRecord(TableModel):
     prefix = UnicodeAttribute()
     key_hash = UnicodeAttribute()
     created_at = UnicodeAttribute()
+    scopes = ListAttribute(of=UnicodeAttribute, null=True)
 
     @staticmethod
     def key(user_id: str, key_id: str) -> tuple[str, str]:

@@ -1,0 +1,90 @@
+"""Account deletion: the user disappears at once; their data goes now or in the background.
+
+1. The password is checked (a stolen access token alone cannot delete an account).
+2. The profile and the e-mail claim go in one transaction: from then on every token and key of
+   the user gets 401 (the authorizer checks the user exists) and the address can sign up again.
+   API key lookups and refresh tokens go right after.
+3. Diagrams (versions, collaborators, share links, S3 content with every version), folders,
+   templates, seats on other people's diagrams, export jobs and their files, and the user's own
+   partition (sessions, key records, audit log) are purged. (The render cache is shared and
+   content-addressed, not per user: it expires by lifecycle.) Small accounts are purged within the request (204). Larger
+   ones, or a purge that runs out of its time budget, continue in the AccountPurge worker fed by
+   an SQS queue (202); each message purges until its budget ends and re-queues the rest, so a
+   purge of any size finishes, and a redelivered message just deletes what is still there.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from ..aws import client
+from ..config import get_settings
+from ..errors import Forbidden, Unauthorized
+from ..observability import logger
+from ..store import purge, users
+from . import audit, passwords, session_state, throttle
+
+SYNC_DIAGRAM_LIMIT = 25  # more than this many diagrams: purge in the background
+SYNC_BUDGET_SECONDS = 8.0
+BATCH = 25
+
+
+def delete_account(user_id: str, password: str, origin: audit.Origin) -> bool:
+    """Delete the caller's account. True when everything is gone already, False when the rest
+    of the purge was queued."""
+    user = users.find(user_id)
+    if user is None:
+        raise Unauthorized("The account no longer exists.")
+    ip = origin.source_ip or "unknown"
+    throttle.check(user.email, ip)
+    if not passwords.verify_password(password, user.password_hash):
+        throttle.record_failure(user.email, ip)
+        raise Forbidden("The password is incorrect.")
+    large = len(purge.owned_diagram_ids(user_id, SYNC_DIAGRAM_LIMIT + 1)) > SYNC_DIAGRAM_LIMIT
+    if large:
+        enqueue(user_id)  # before the point of no return, so a failed send leaves nothing orphaned
+    if not users.delete_identity(user):  # a concurrent DELETE won; it owns the purge
+        raise Unauthorized("The account no longer exists.")
+    session_state.forget(user_id)
+    purge.delete_credentials(user_id)
+    logger.info("account deleted", extra={"user_id": user_id, "background": large})
+    if large:
+        return False
+    if purge_account(user_id, deadline=time.monotonic() + SYNC_BUDGET_SECONDS):
+        return True
+    enqueue(user_id)
+    return False
+
+
+def purge_account(user_id: str, deadline: float) -> bool:
+    """Delete what the user owned until `deadline` (monotonic); True once nothing is left."""
+    while True:
+        ids = purge.owned_diagram_ids(user_id, BATCH)
+        if not ids:
+            break
+        for diagram_id in ids:
+            if time.monotonic() >= deadline:
+                return False
+            purge.delete_diagram(diagram_id)
+    if time.monotonic() >= deadline:
+        return False
+    purge.delete_partition(f"FOLDERS#{user_id}")
+    purge.delete_partition(f"TEMPLATES#{user_id}")
+    purge.delete_objects(f"templates/{user_id}/")
+    purge.delete_collaborations(user_id)
+    purge.delete_export_jobs(user_id)
+    purge.delete_user_partition(user_id)
+    return True
+
+
+def enqueue(user_id: str) -> None:
+    url = get_settings().account_purge_queue_url
+    if not url:
+        raise RuntimeError("ACCOUNT_PURGE_QUEUE_URL is not configured.")
+    attributes = {}
+    cid = logger.get_correlation_id()
+    if cid:  # the request id follows the work to the worker's logs
+        attributes["correlation_id"] = {"DataType": "String", "StringValue": str(cid)}
+    client("sqs").send_message(QueueUrl=url, MessageBody=json.dumps({"user_id": user_id}),
+                               MessageAttributes=attributes)

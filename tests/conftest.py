@@ -19,11 +19,46 @@ sys.path.insert(0, str(ROOT / "layers" / "core"))
 # bcrypt's cost does not change behaviour; 4 keeps hundreds of sign-ups fast. Production uses 12.
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
 
+# The AWS stand-in under the `stack` fixture: moto (default) or LocalStack (`make test-localstack`,
+# i.e. AUTOGRAPH_AWS=localstack; LOCALSTACK_URL reuses a running one, else we start our own).
+STAND_IN = os.environ.get("AUTOGRAPH_AWS", "moto")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if STAND_IN not in ("moto", "localstack"):
+        raise pytest.UsageError(f"AUTOGRAPH_AWS={STAND_IN}: tests run on moto or localstack")
+    config.addinivalue_line("markers", "moto_only(reason): relies on a moto-only hook; the reason says which")
+    config.addinivalue_line("markers", "localstack_only(reason): relies on a LocalStack-only hook")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if STAND_IN == "localstack":
+        # Only what talks to the stack depends on the stand-in; the rest ran under `make test`.
+        kept = [item for item in items if "stack" in getattr(item, "fixturenames", ())
+                or item.get_closest_marker("localstack_only")]
+        kept_ids = {id(item) for item in kept}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept_ids])
+        items[:] = kept
+    other = "localstack_only" if STAND_IN == "moto" else "moto_only"
+    for item in items:
+        marker = item.get_closest_marker(other)
+        if marker:
+            why = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+            item.add_marker(pytest.mark.skip(reason=f"{other.replace('_', '-')}: {why}"))
+
+
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Any]:
-    from infra.local.stack import LocalStack
+    from infra.local.stack import LocalStack, free_port
 
-    local = LocalStack(port=0).start()
+    url = None
+    if STAND_IN == "localstack":
+        url = os.environ.get("LOCALSTACK_URL") or f"http://127.0.0.1:{free_port()}"
+    if STAND_IN == "moto":  # DynamoDB's per-request atomicity, which moto lacks (tests/moto_atomic.py)
+        from tests.moto_atomic import serialize_dynamodb
+
+        serialize_dynamodb()
+    local = LocalStack(port=0, target=STAND_IN, localstack_url=url).start()
     yield local
     local.stop()
 

@@ -31,13 +31,16 @@ from autograph.diagrams.schema import (
     VersionPatch,
     VersionSummary,
 )
+from autograph.exports import embed_api, import_api
 from autograph.http import idempotency
 from autograph.http.app import create_app, lambda_handler
 from autograph.http.pagination import Page, PageParams, encode_cursor, page_params
-from autograph.http.principal import Principal, current_principal
+from autograph.http.principal import Principal, current_principal, source_ip
 from fastapi import Depends, Header, Path, Query, Request, Response
 
 app = create_app("AutoGraph Diagrams", max_body_bytes=6 * 1024 * 1024)
+app.include_router(import_api.router)  # POST /v1/diagrams/import (issue 7)
+app.include_router(embed_api.router)  # GET /v1/shared/{token}/image.svg|png (issue 7)
 Caller = Annotated[Principal, Depends(current_principal)]
 Paging = Annotated[PageParams, Depends(page_params)]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
@@ -46,6 +49,11 @@ SharePassword = Annotated[str | None, Header(alias="X-Share-Password")]
 DiagramId = Annotated[str, Path(max_length=64)]
 VersionNo = Annotated[int, Path(ge=1)]
 FULL = {"response_model_exclude_unset": True}
+# Public share routes: the problem content and headers are filled in by autograph.http.openapi.
+SHARE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "The link needs a password (X-Share-Password), or it is wrong"},
+    403: {"description": "A view-only link cannot edit"},
+    410: {"description": "The link was revoked or has expired"}}
 
 
 def _page(items: list[dict[str, Any]], last: Any) -> dict[str, Any]:
@@ -206,17 +214,17 @@ def revoke_share(diagram_id: DiagramId, share_id: Annotated[str, Path(max_length
     return Response(status_code=204)
 
 
-@app.get("/v1/shared/{token}", response_model=SharedDiagram, tags=["sharing"], **FULL)
-def view_shared(token: Annotated[str, Path(max_length=128)], response: Response,
+@app.get("/v1/shared/{token}", response_model=SharedDiagram, tags=["sharing"], responses=SHARE_ERRORS, **FULL)
+def view_shared(token: Annotated[str, Path(max_length=128)], request: Request, response: Response,
                 password: SharePassword = None) -> dict[str, Any]:
     response.headers["Cache-Control"] = "no-store"
-    return _with_etag(response, shares.view(token, password))
+    return _with_etag(response, shares.view(token, password, source_ip(request)))
 
 
-@app.patch("/v1/shared/{token}", response_model=SharedDiagram, tags=["sharing"], **FULL)
-def edit_shared(token: Annotated[str, Path(max_length=128)], body: DiagramPatch, response: Response,
-                password: SharePassword = None, if_match: IfMatch = None) -> dict[str, Any]:
-    return _with_etag(response, shares.edit(token, password, if_match, body))
+@app.patch("/v1/shared/{token}", response_model=SharedDiagram, tags=["sharing"], responses=SHARE_ERRORS, **FULL)
+def edit_shared(token: Annotated[str, Path(max_length=128)], body: DiagramPatch, request: Request,
+                response: Response, password: SharePassword = None, if_match: IfMatch = None) -> dict[str, Any]:
+    return _with_etag(response, shares.edit(token, password, if_match, body, source_ip(request)))
 
 
 # ------------------------------------------------------------------ collaborators

@@ -48,8 +48,8 @@ def openapi() -> JSONResponse:
     return JSONResponse(json.loads(OPENAPI_PATH.read_text()))
 
 
-@app.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
-               include_in_schema=False)
+@app.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS",
+                                       "TRACE", "CONNECT"], include_in_schema=False)
 def unknown_route(request: Request, path: str) -> Any:
     # API Gateway's $default route lands here: anything no function claims. A known path with
     # another method is a 405 with Allow, as a client would expect; anything else is a 404.

@@ -17,6 +17,8 @@ from urllib.parse import parse_qsl
 from .lambdas import LocalFunction
 from .template import ACCOUNT_ID
 
+# The methods an HTTP API route can name; anything else can only reach the $default route.
+GATEWAY_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 TEXTUAL = ("text/", "application/json", "application/problem+json", "application/xml",
            "application/x-www-form-urlencoded", "image/svg+xml", "application/javascript")
 
@@ -108,6 +110,8 @@ class HttpApi:
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str]]:
         best: tuple[tuple[int, int, int], Route, dict[str, str]] | None = None
         for route in self.routes:
+            if method not in GATEWAY_METHODS and method != "ANY":  # ANY: a route key, in tests
+                break
             if route.pattern is None or (route.method not in (method, "ANY")):
                 continue
             m = route.pattern.match(path)

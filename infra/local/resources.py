@@ -21,7 +21,8 @@ def _physical(stack: str, logical: str) -> str:
     return f"{stack}-{logical}".lower()
 
 
-def _table(ddb: Any, name: str, props: dict[str, Any]) -> None:
+def _table(ddb: Any, name: str, props: dict[str, Any]) -> str:
+    """Create the table (if new); return its ARN as the stand-in names it (account ids differ)."""
     args: dict[str, Any] = {
         "TableName": name,
         "AttributeDefinitions": props["AttributeDefinitions"],
@@ -31,12 +32,13 @@ def _table(ddb: Any, name: str, props: dict[str, Any]) -> None:
     if props.get("GlobalSecondaryIndexes"):
         args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
     try:
-        ddb.create_table(**args)
+        arn = ddb.create_table(**args)["TableDescription"]["TableArn"]
     except ddb.exceptions.ResourceInUseException:
-        return
+        return ddb.describe_table(TableName=name)["Table"]["TableArn"]
     ttl = props.get("TimeToLiveSpecification")
     if ttl and ttl.get("Enabled"):
         ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+    return arn
 
 
 def _queue(sqs: Any, name: str, props: dict[str, Any]) -> tuple[str, str]:
@@ -154,9 +156,8 @@ def create_all(resolver: Resolver, clients: Any) -> dict[str, str]:
     for logical in by_type.get("AWS::DynamoDB::Table", []):
         props = props_of(logical)
         name = props.get("TableName") or _physical(stack, logical)
-        _table(ddb, name, props)
         resolver.refs[logical] = name
-        resolver.attrs[(logical, "Arn")] = f"arn:aws:dynamodb:{region}:{ACCOUNT_ID}:table/{name}"
+        resolver.attrs[(logical, "Arn")] = _table(ddb, name, props)
         created[logical] = name
 
     sqs = clients("sqs")

@@ -46,6 +46,14 @@ def make_server(api: HttpApi, host: str, port: int, max_body: int = 10 * 1024 * 
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (TRACE, CONNECT, PROPFIND ...) goes to the API emulation too, which
+            # answers as API Gateway's $default route would (problem+json 404/405), not http.server's
+            # HTML 501.
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
+
         def log_message(self, fmt: str, *args: Any) -> None:
             log.info("%s - %s", self.address_string(), fmt % args)
 

@@ -5,10 +5,12 @@ exactly as in AWS after maxReceiveCount receives."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote_plus, unquote_plus
 
 from .lambdas import LocalFunction
 
@@ -51,18 +53,49 @@ def _lambda_attributes(message_attributes: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def aws_s3_event(body: str) -> str:
+    """An S3 event notification body as AWS writes it; any other body unchanged.
+
+    AWS URL-encodes object keys form-style with slashes kept (`in/a b+c` -> `in/a+b%2Bc`).
+    The stand-ins do not: moto encodes slashes (`in%2Fa+b%2Bc`), LocalStack spaces as `%20`.
+    Both decode to the same key with unquote_plus, so we re-encode AWS's way: functions here
+    see what they will see in AWS, and code that forgets to decode fails locally too.
+    moto's records also lack fields AWS always sends (Powertools' S3 models require them)."""
+    try:
+        event = json.loads(body)
+    except ValueError:
+        return body
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list) or not all(
+            isinstance(r, dict) and r.get("eventSource") == "aws:s3" for r in records):
+        return body
+    for record in records:
+        obj = record.get("s3", {}).get("object", {})
+        if "key" in obj:
+            obj["key"] = quote_plus(unquote_plus(obj["key"]), safe="/")
+        record.setdefault("userIdentity", {"principalId": "AWS:LOCAL"})
+        record.setdefault("requestParameters", {"sourceIPAddress": "127.0.0.1"})
+        record.setdefault("responseElements", {"x-amz-request-id": "LOCAL", "x-amz-id-2": "LOCAL"})
+        obj.setdefault("sequencer", "0000000000000000")
+    return json.dumps(event)
+
+
 def to_event(messages: list[dict[str, Any]], source: EventSource, region: str) -> dict[str, Any]:
-    return {"Records": [{
-        "messageId": m["MessageId"],
-        "receiptHandle": m["ReceiptHandle"],
-        "body": m["Body"],
-        "attributes": m.get("Attributes", {}),
-        "messageAttributes": _lambda_attributes(m.get("MessageAttributes", {})),
-        "md5OfBody": m.get("MD5OfBody") or hashlib.md5(m["Body"].encode()).hexdigest(),  # noqa: S324
-        "eventSource": "aws:sqs",
-        "eventSourceARN": source.queue_arn,
-        "awsRegion": region,
-    } for m in messages]}
+    records = []
+    for m in messages:
+        body = aws_s3_event(m["Body"])
+        records.append({
+            "messageId": m["MessageId"],
+            "receiptHandle": m["ReceiptHandle"],
+            "body": body,
+            "attributes": m.get("Attributes", {}),
+            "messageAttributes": _lambda_attributes(m.get("MessageAttributes", {})),
+            "md5OfBody": hashlib.md5(body.encode()).hexdigest(),  # noqa: S324 - SQS's own checksum
+            "eventSource": "aws:sqs",
+            "eventSourceARN": source.queue_arn,
+            "awsRegion": region,
+        })
+    return {"Records": records}
 
 
 def poll_once(sqs: Any, source: EventSource, region: str, wait_seconds: int = 1) -> int:

@@ -53,6 +53,8 @@ class LocalStack:
     target: str = "moto"
     state_dir: Path | None = None
     parameters: dict[str, str] = field(default_factory=dict)
+    # LocalStack target: where it listens (reused when one answers there, else started there).
+    localstack_url: str | None = None
 
     moto_url: str = ""
     functions: dict[str, LocalFunction] = field(default_factory=dict)
@@ -60,6 +62,7 @@ class LocalStack:
     sources: list[EventSource] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     _moto: Any = None
+    _localstack: Any = None
     _http: Any = None
     _threads: list[threading.Thread] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -73,6 +76,16 @@ class LocalStack:
         os.environ["AWS_DEFAULT_REGION"] = os.environ["AWS_REGION"] = self.region
         if self.target == "moto":
             self._start_moto()
+        elif self.target == "localstack":
+            self._start_localstack()
+        try:
+            self._start_api()
+        except BaseException:
+            self._stop_stand_in()  # never leave a LocalStack (or moto) behind a failed start
+            raise
+        return self
+
+    def _start_api(self) -> None:
         template = load(self.template_path)
         resolver = Resolver(template, self.stack_name, self.region, dict(self.parameters))
         self._configure_process_env({"AUTOGRAPH_AWS": self.target})
@@ -89,11 +102,24 @@ class LocalStack:
         self.api = HttpApi(template, self.functions, resolver)
         self.sources = sources_from(self.functions, resolver)
         self._start_http()
+        self._publish_base_url()
         self._start_pollers()
-        return self
+
+    def _publish_base_url(self) -> None:
+        """Share and reset links name the address this runner really serves (PORT included),
+        known only once the server is bound; a PublicBaseUrl parameter still wins."""
+        if self.env.get("PUBLIC_BASE_URL"):
+            return
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host  # a bind-all address is no link
+        self.env["PUBLIC_BASE_URL"] = f"http://{host}:{self.port}"
+        self._configure_process_env({"PUBLIC_BASE_URL": self.env["PUBLIC_BASE_URL"]})
 
     def stop(self) -> None:
         self._stop.set()
+        if self._localstack:
+            # Ask LocalStack to stop now (it takes seconds): it completes even if we exit before
+            # the wait at the end, which is how `make local` leaves on Ctrl-C.
+            self._localstack.terminate()
         if self._http:
             self._http.shutdown()
             self._http.server_close()
@@ -101,8 +127,19 @@ class LocalStack:
             thread.join(timeout=5)
         if self.state_dir and self.target == "moto":
             self.snapshot()
+        self._stop_stand_in()
+
+    def _stop_stand_in(self) -> None:
         if self._moto:
             self._moto.stop()
+            self._moto = None
+        if self._localstack:
+            self._localstack.stop()
+
+    @property
+    def aws_url(self) -> str:
+        """The AWS stand-in's endpoint ("" for real AWS)."""
+        return self.moto_url or (self._localstack.url if self._localstack else "")
 
     @property
     def url(self) -> str:
@@ -121,6 +158,16 @@ class LocalStack:
         self._moto.start()
         self.moto_url = f"http://127.0.0.1:{port}"
         os.environ["AUTOGRAPH_ENDPOINT_URL"] = self.moto_url
+
+    def _start_localstack(self) -> None:
+        from infra.localstack.runtime import DEFAULT_URL, ensure
+
+        url = self.localstack_url or os.environ.get("AUTOGRAPH_ENDPOINT_URL") or DEFAULT_URL
+        if self.state_dir:
+            log.warning("AUTOGRAPH_LOCAL_STATE snapshots moto only: LocalStack community keeps "
+                        "its data as long as it runs")
+        self._localstack = ensure(url)
+        os.environ["AUTOGRAPH_ENDPOINT_URL"] = url
 
     def _client(self, service: str) -> Any:
         from autograph.aws import client

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
@@ -19,7 +20,7 @@ import pytest
 
 from infra.local.apigw import HttpApi, Route
 from infra.local.lambdas import LocalFunction
-from infra.local.sqs import EventSource, poll_once
+from infra.local.sqs import EventSource, aws_s3_event, poll_once
 from tests.helpers import unique_email
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,6 +159,58 @@ def test_sqs_handler_crash_returns_the_batch(stack: Any, tmp_path: Path) -> None
     assert attrs["Attributes"]["ApproximateNumberOfMessagesNotVisible"] == "1"
 
 
+@pytest.mark.parametrize("raw", [
+    "in%2Fa+b%2Bc.txt",  # moto: quote_plus, slashes encoded too
+    "in/a%20b%2Bc.txt",  # LocalStack: quote, spaces as %20
+    "in/a+b%2Bc.txt",    # AWS
+])
+def test_s3_event_keys_reach_functions_encoded_as_aws_does(raw: str) -> None:
+    record = {"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+              "s3": {"bucket": {"name": "b"}, "object": {"key": raw, "size": 1}}}
+    event = json.loads(aws_s3_event(json.dumps({"Records": [record]})))
+    out = event["Records"][0]
+    assert out["s3"]["object"]["key"] == "in/a+b%2Bc.txt"
+    assert unquote_plus(out["s3"]["object"]["key"]) == "in/a b+c.txt"
+    assert {"userIdentity", "requestParameters", "responseElements"} <= out.keys()
+    assert out["s3"]["object"]["sequencer"]
+    for other in ('{"Event": "s3:TestEvent"}', '{"job_id": "j1"}', "not json", '{"Records": [{"eventSource": "x"}]}'):
+        assert aws_s3_event(other) == other
+
+
+def test_upload_notification_reaches_the_function_as_aws_sends_it(stack: Any, tmp_path: Path) -> None:
+    """Through the real stand-in: S3 -> SQS -> the runner's poller -> a function. AWS keeps the
+    slash and encodes space as `+`; moto and LocalStack each differ, and the runner corrects it."""
+    from autograph.aws import client
+
+    s3, sqs = client("s3"), client("sqs")
+    name = f"t-notify-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_notification_configuration(Bucket=name, NotificationConfiguration={"QueueConfigurations": [
+        {"QueueArn": arn, "Events": ["s3:ObjectCreated:*"],
+         "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "in/"}]}}}]})
+    s3.put_object(Bucket=name, Key="out/skipped.txt", Body=b"x")
+    s3.put_object(Bucket=name, Key="in/a b+c.txt", Body=b"x")
+    worker = _fn(tmp_path, "Inbox", """
+        import json
+        KEYS = []
+        def handler(event, context):
+            for record in event["Records"]:
+                for s3 in json.loads(record["body"]).get("Records", []):
+                    KEYS.append((s3["s3"]["object"]["key"], sorted(s3)))
+            return {"batchItemFailures": []}
+    """)
+    source = EventSource(worker, queue, arn, batch_size=10, report_failures=True)
+    keys = worker.handler().__globals__["KEYS"]
+    for _ in range(10):  # bounded: each poll long-polls up to 1 s
+        poll_once(sqs, source, "us-east-1", wait_seconds=1)
+        if keys:
+            break
+    assert [k for k, _ in keys] == ["in/a+b%2Bc.txt"]
+    assert {"userIdentity", "requestParameters", "responseElements", "s3"} <= set(keys[0][1])
+
+
 def test_template_declares_sqs_sources_that_the_runner_polls(stack: Any) -> None:
     declared = {
         (fn.logical_id, name) for fn in stack.functions.values()
@@ -167,25 +220,22 @@ def test_template_declares_sqs_sources_that_the_runner_polls(stack: Any) -> None
     assert len(stack.sources) == len(declared)
 
 
-def test_upload_to_inbox_notifies_the_render_queue(stack: Any) -> None:
+def test_uploads_bucket_notifies_the_render_queue_for_the_inbox_prefix(stack: Any) -> None:
+    """The template's S3 -> SQS wiring exists on the stand-in. (Reading the render queue here would
+    race the export worker's poller: delivery through it is test_exports_inbox's business, and
+    delivery in general is test_upload_notification_reaches_the_function_as_aws_sends_it's.)"""
     from autograph.aws import client
     from autograph.config import get_settings
 
     settings = get_settings()
-    sqs = client("sqs")
-    client("s3").put_object(Bucket=settings.uploads_bucket, Key="elsewhere/ignored.txt", Body=b"x")
-    client("s3").put_object(Bucket=settings.uploads_bucket, Key="inbox/notify-me.mmd", Body=b"flowchart LR\nA-->B")
-    keys = []
-    for _ in range(5):
-        for m in sqs.receive_message(QueueUrl=settings.render_queue_url, MaxNumberOfMessages=10,
-                                     WaitTimeSeconds=1).get("Messages", []):
-            body = json.loads(m["Body"])
-            # S3 URL-encodes keys in event records, in AWS and in moto alike.
-            keys += [unquote_plus(r["s3"]["object"]["key"]) for r in body.get("Records", [])]
-            sqs.delete_message(QueueUrl=settings.render_queue_url, ReceiptHandle=m["ReceiptHandle"])
-        if "inbox/notify-me.mmd" in keys:
-            break
-    assert "inbox/notify-me.mmd" in keys and "elsewhere/ignored.txt" not in keys
+    arn = client("sqs").get_queue_attributes(QueueUrl=settings.render_queue_url,
+                                             AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    config = client("s3").get_bucket_notification_configuration(Bucket=settings.uploads_bucket)
+    [queue] = config["QueueConfigurations"]
+    assert queue["QueueArn"] == arn
+    assert queue["Events"] == ["s3:ObjectCreated:*"]
+    rules = queue["Filter"]["Key"]["FilterRules"]
+    assert [(r["Name"].lower(), r["Value"]) for r in rules] == [("prefix", "inbox/")]
 
 
 def test_resources_match_the_template(stack: Any) -> None:

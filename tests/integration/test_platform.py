@@ -59,9 +59,9 @@ def test_unknown_route_is_404_problem(api: httpx.Client) -> None:
 
 
 def test_wrong_method_on_known_path_is_405_with_allow(api: httpx.Client) -> None:
-    resp = api.delete("/v1/auth/me")
+    resp = api.delete("/v1/auth/login")  # (DELETE /v1/auth/me exists now: account deletion)
     assert_problem(resp, 405)
-    assert resp.headers["Allow"] == "GET"
+    assert resp.headers["Allow"] == "POST"
 
 
 def test_oversized_body_is_413_problem_and_nothing_stored(api: httpx.Client) -> None:

@@ -34,6 +34,28 @@ class Settings:
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
     max_body_bytes: int = 1024 * 1024
+    # --- sessions and shares (issue 10 §4/§5) ---
+    # Failed sign-ins per source IP in the login window, across every e-mail (password spraying).
+    login_ip_max_failures: int = 100
+    # A rotated refresh token presented again within this many seconds gets the same successor
+    # (two tabs refreshing at once); later it is reuse and revokes the family.
+    refresh_reuse_grace_seconds: int = 10
+    # How long an authorizer container trusts its copy of a user's "sessions valid after".
+    auth_state_cache_seconds: int = 10
+    share_password_max_failures: int = 10  # per share link, per window
+    share_password_ip_max_failures: int = 30  # per source IP across links, per window
+    share_password_window_seconds: int = 15 * 60
+    account_purge_queue_url: str = ""
+    # SSM parameter holding the public base URL when PUBLIC_BASE_URL is not set (the API's own URL,
+    # which a function cannot reference in its environment without a dependency cycle).
+    public_base_url_parameter: str = ""
+    # --- exports (issue 7) ---
+    render_dlq_url: str = ""  # poison messages go straight here
+    # The render queue's maxReceiveCount: on the last receive a failing job is marked failed.
+    render_max_receives: int = 5
+    # --- render budgets (issue 10 §1) ---
+    # The export worker's render budget (synchronous routes keep RenderOptions' 10 s), at most 60.
+    export_render_budget_s: float = 60.0
 
 
 def _default_target() -> str:
@@ -59,6 +81,14 @@ def get_settings() -> Settings:
         mail_sender=_env("MAIL_SENDER", "no-reply@autograph.local"),
         public_base_url=_env("PUBLIC_BASE_URL", "http://127.0.0.1:3000"),
         max_body_bytes=int(_env("MAX_BODY_BYTES", str(1024 * 1024))),
+        refresh_reuse_grace_seconds=int(_env("REFRESH_REUSE_GRACE_SECONDS", "10")),
+        login_ip_max_failures=int(_env("LOGIN_IP_MAX_FAILURES", "100")),
+        auth_state_cache_seconds=int(_env("AUTH_STATE_CACHE_SECONDS", "10")),
+        account_purge_queue_url=_env("ACCOUNT_PURGE_QUEUE_URL"),
+        public_base_url_parameter=_env("PUBLIC_BASE_URL_PARAMETER"),
+        render_dlq_url=_env("RENDER_DLQ_URL"),
+        render_max_receives=int(_env("RENDER_MAX_RECEIVES", "5")),
+        export_render_budget_s=float(_env("EXPORT_RENDER_BUDGET_SECONDS", "60")),
     )
 
 

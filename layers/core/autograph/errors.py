@@ -76,3 +76,43 @@ class TooManyRequests(AppError):
 
 class ServiceUnavailable(AppError):
     status, title, slug = 503, "Service Unavailable", "unavailable"
+
+
+class RenderTooComplex(AppError):
+    """A diagram too large or too slow to lay out within the render budget: the caller's problem
+    (422), not a payload size. `extra` names the limit, its maximum and what the input needs."""
+
+    status, title, slug = 422, "Render Too Complex", "render-too-complex"
+
+
+class RenderBusy(ServiceUnavailable):
+    """Every render worker is busy; the client should retry shortly."""
+
+    def __init__(self, detail: str | None = None, *, retry_after: int = 1) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, int(retry_after)))})
+
+
+class DiagramInvalid(ValidationFailed):
+    """Well-formed request, but the diagram itself does not parse or hangs together: a semantic
+    422 of its own type, since no JSON schema can express Mermaid's grammar."""
+
+    slug = "invalid-diagram"
+
+
+class WeakPassword(ValidationFailed):
+    """A password the policy refuses (a common one, or the e-mail address): semantic, own type."""
+
+    slug = "weak-password"
+
+
+class UnknownReference(ValidationFailed):
+    """A body names an id that does not exist (a folder, a template): the request is wrong, not
+    the URL, so 422, with a type of its own, since no schema can list which ids exist."""
+
+    slug = "unknown-reference"
+
+
+class IdempotencyKeyReused(ValidationFailed):
+    """The same Idempotency-Key with another request body: semantic, so a type of its own."""
+
+    slug = "idempotency-key-reused"

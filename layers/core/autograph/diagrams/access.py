@@ -94,6 +94,10 @@ def summary(item: DiagramItem, role: str | None = None) -> dict[str, Any]:
     }
     if role:
         out["role"] = role
+    if item.thumbnail_key:  # issue 7: a presigned GET of the 256x256 PNG (signed locally)
+        from ..exports.thumbnails import url
+
+        out["thumbnail_url"] = url(item.thumbnail_key)
     if item.deleted_at:
         out["deleted_at"] = item.deleted_at
         out["purge_at"] = _iso_ts(item.expires_at)

@@ -17,7 +17,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from ..clock import iso
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, NotFound, UnknownReference, ValidationFailed
 from ..store.diagram_models import DiagramItem, FolderItem
 from .schema import FolderIn, FolderPatch
 
@@ -46,7 +46,7 @@ def require_folder(owner: str, folder_id: str, *, field: str) -> FolderItem:
     """A folder named in a request body: unknown is a 422 (the request is wrong, not the URL)."""
     item = _get(owner, folder_id)
     if item is None:
-        raise ValidationFailed(f"{field}: no such folder.")
+        raise UnknownReference(f"{field}: no such folder.")
     return item
 
 

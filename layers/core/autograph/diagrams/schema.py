@@ -7,9 +7,11 @@ that span shapes (duplicate ids, dangling bindings, parents that are not frames)
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from ..http.fields import SingleLine, Text
 
 DiagramType = Literal["mermaid", "canvas", "note", "mixed"]
 ShapeType = Literal["rectangle", "ellipse", "diamond", "text", "arrow", "line", "freehand", "frame", "note"]
@@ -18,14 +20,15 @@ Role = Literal["owner", "editor", "viewer"]
 TITLE_MAX = 200
 TAG_MAX = 50
 TAGS_MAX = 20
+TagText = Annotated[SingleLine, Field(max_length=TAG_MAX)]
 
 
 class Style(BaseModel):
     """Visual style of a shape. Colours are CSS colours (`#rrggbb`, names)."""
 
     model_config = ConfigDict(extra="forbid")
-    stroke: str | None = Field(default=None, max_length=64)
-    fill: str | None = Field(default=None, max_length=64)
+    stroke: Text | None = Field(default=None, max_length=64)
+    fill: Text | None = Field(default=None, max_length=64)
     stroke_width: float | None = Field(default=None, ge=0, le=100)
     dash: Literal["solid", "dashed", "dotted"] | None = None
     font_size: float | None = Field(default=None, gt=0, le=512)
@@ -37,7 +40,7 @@ class Shape(BaseModel):
     `start`/`end` bind an arrow or line to other shapes' ids; `parent_id` names the enclosing frame."""
 
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1, max_length=100)
+    id: Text = Field(min_length=1, max_length=100)
     type: ShapeType
     x: float = Field(default=0, ge=-1e6, le=1e6)
     y: float = Field(default=0, ge=-1e6, le=1e6)
@@ -45,11 +48,11 @@ class Shape(BaseModel):
     h: float = Field(default=0, ge=0, le=1e6)
     rotation: float = Field(default=0, ge=-360, le=360)
     style: Style | None = None
-    text: str | None = Field(default=None, max_length=10_000)
-    parent_id: str | None = Field(default=None, max_length=100)
+    text: Text | None = Field(default=None, max_length=10_000)
+    parent_id: Text | None = Field(default=None, max_length=100)
     points: list[tuple[float, float]] | None = Field(default=None, max_length=10_000)
-    start: str | None = Field(default=None, max_length=100, description="Bound shape id (arrow/line)")
-    end: str | None = Field(default=None, max_length=100, description="Bound shape id (arrow/line)")
+    start: Text | None = Field(default=None, max_length=100, description="Bound shape id (arrow/line)")
+    end: Text | None = Field(default=None, max_length=100, description="Bound shape id (arrow/line)")
 
 
 class Canvas(BaseModel):
@@ -57,7 +60,7 @@ class Canvas(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     shapes: list[Shape] = Field(default_factory=list)
-    background: str | None = Field(default=None, max_length=64)
+    background: Text | None = Field(default=None, max_length=64)
 
 
 class Content(BaseModel):
@@ -65,27 +68,32 @@ class Content(BaseModel):
     `canvas` (shapes), `note` (Markdown, <= 1 MB); a `mixed` diagram may carry all three."""
 
     model_config = ConfigDict(extra="forbid")
-    mermaid: str | None = None
+    mermaid: Text | None = None
     canvas: Canvas | None = None
-    note: str | None = None
+    note: Text | None = None
 
 
 class DiagramCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    # The schema says what create() checks: a type and maybe content, or a template that gives
+    # both (a matching type alongside a template is accepted too, but not promised here).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
+        {"required": ["type"], "properties": {"type": {"type": "string"}, "template_id": {"type": "null"}}},
+        {"required": ["template_id"], "properties": {"template_id": {"type": "string", "minLength": 1},
+                                                     "type": {"type": "null"}, "content": {"type": "null"}}}]})
+    title: SingleLine = Field(min_length=1, max_length=TITLE_MAX)
     type: DiagramType | None = Field(default=None, description="Required unless template_id is given")
     content: Content | None = None
     folder_id: str | None = Field(default=None, max_length=64)
-    tags: list[str] = Field(default_factory=list, max_length=TAGS_MAX)
-    template_id: str | None = Field(default=None, max_length=100)
+    tags: list[TagText] = Field(default_factory=list, max_length=TAGS_MAX)
+    template_id: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class DiagramPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX)
+    title: SingleLine | None = Field(default=None, min_length=1, max_length=TITLE_MAX)
     type: DiagramType | None = None
     content: Content | None = None
-    tags: list[str] | None = Field(default=None, max_length=TAGS_MAX)
+    tags: list[TagText] | None = Field(default=None, max_length=TAGS_MAX)
 
 
 class DiagramSummary(BaseModel):
@@ -104,6 +112,8 @@ class DiagramSummary(BaseModel):
     role: Role | None = Field(default=None, description="The caller's access to this diagram")
     deleted_at: str | None = Field(default=None, description="Set while the diagram is in the trash")
     purge_at: str | None = Field(default=None, description="When the trash empties itself of it")
+    thumbnail_url: str | None = Field(default=None, description="A 256x256 PNG of the current content, once "
+                                      "drawn (presigned, 1 hour)")
 
 
 class Diagram(DiagramSummary):
@@ -111,15 +121,20 @@ class Diagram(DiagramSummary):
 
 
 class MoveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     folder_id: str | None = Field(max_length=64)
 
 
 class BulkIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # The tag action needs tags (said in the schema too, so a schema-valid request is accepted).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
+        {"properties": {"action": {"enum": ["delete", "restore", "move", "star", "unstar"]}}},
+        {"required": ["tags"], "properties": {"action": {"const": "tag"},
+                                              "tags": {"type": "array", "minItems": 1}}}]})
     action: Literal["delete", "restore", "move", "star", "unstar", "tag"]
     ids: list[str] = Field(min_length=1, max_length=100)
     folder_id: str | None = Field(default=None, max_length=64)
-    tags: list[str] | None = Field(default=None, max_length=TAGS_MAX)
+    tags: list[TagText] | None = Field(default=None, max_length=TAGS_MAX)
 
 
 class BulkResult(BaseModel):
@@ -151,7 +166,7 @@ class Version(VersionSummary):
 
 class VersionPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    label: str | None = Field(default=None, max_length=100)
+    label: SingleLine | None = Field(default=None, max_length=100)
     comment: str | None = Field(default=None, max_length=2000)
 
 
@@ -197,14 +212,14 @@ class DiffOut(BaseModel):
 
 class FolderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=100)
+    name: SingleLine = Field(min_length=1, max_length=100)
     parent_id: str | None = Field(default=None, max_length=64)
     color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
 
 
 class FolderPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: SingleLine | None = Field(default=None, min_length=1, max_length=100)
     parent_id: str | None = Field(default=None, max_length=64)
     color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
 
@@ -230,7 +245,7 @@ class FolderDetail(Folder):
 class ShareIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     permission: Literal["view", "edit"] = "view"
-    password: str | None = Field(default=None, min_length=4, max_length=128)
+    password: str | None = Field(default=None, min_length=8, max_length=128)
     expires_in_days: Literal[1, 7, 30] | None = None
 
 
@@ -253,7 +268,14 @@ class ShareCreated(BaseModel):
     expires_at: str | None = None
 
 
-class SharedDiagram(Diagram):
+class SharedDiagram(BaseModel):
+    """What an anonymous share-link holder sees: the diagram itself, nothing about its owner
+    (no ids, folder, stars or tags)."""
+
+    title: str
+    type: DiagramType
+    version: int
+    content: Content
     permission: Literal["view", "edit"]
 
 
@@ -273,7 +295,7 @@ class Collaborator(BaseModel):
 class TemplateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     diagram_id: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=100)
+    name: SingleLine = Field(min_length=1, max_length=100)
     description: str | None = Field(default=None, max_length=1000)
 
 

@@ -29,8 +29,10 @@ from ..errors import (
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
+    UnknownReference,
     ValidationFailed,
 )
+from ..exports import thumbnails
 from ..store.diagram_models import DiagramItem, ShareItem, VersionItem
 from . import access, expiry, folders
 from . import content as content_mod
@@ -117,6 +119,7 @@ def _insert(owner: str, author: str, title: str, dtype: str, content: dict[str, 
     )
     item.save(condition=DiagramItem.pk.does_not_exist())
     save_snapshot(item, author)
+    thumbnails.enqueue(diagram_id, 1)  # issue 7: a thumbnail for the new content
     return access.full(item, "owner", content)
 
 
@@ -129,7 +132,7 @@ def create(user_id: str, body: DiagramCreate) -> dict[str, Any]:
         try:
             tpl_type, content = templates.resolve(user_id, body.template_id)
         except NotFound as exc:
-            raise ValidationFailed("template_id: no such template.") from exc
+            raise UnknownReference("template_id: no such template.") from exc
         if body.type is not None and body.type != tpl_type:
             raise ValidationFailed(f"type: the template is a {tpl_type} diagram.")
         dtype = tpl_type
@@ -204,6 +207,8 @@ def apply_update(item: DiagramItem, expected: int | None, author: str, *, title:
                                      headers=hdrs) from exc
         raise
     save_snapshot(item, author, restored_from)
+    if content is not None or reuse is not None or dtype is not None:
+        thumbnails.enqueue(item.diagram_id, version)  # issue 7: the picture may have changed
     return access.full(item, None, new_content)
 
 

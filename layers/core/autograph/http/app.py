@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from .. import __version__
 from ..config import get_settings
-from . import problems
+from . import openapi, problems
 from .middleware import BodyLimitMiddleware, RequestContextMiddleware
 
 # Binary bodies (PNG, PDF) must leave API Gateway base64-encoded; these stay text.
@@ -29,6 +29,7 @@ def create_app(title: str, *, max_body_bytes: int | None = None, description: st
         openapi_url=None, docs_url=None, redoc_url=None,
     )
     problems.install(app)
+    openapi.install(app)  # every operation documents its problem statuses and headers
     limit = max_body_bytes or get_settings().max_body_bytes
     # Order: the request id wraps everything, so even a 413 carries it.
     app.add_middleware(BodyLimitMiddleware, max_bytes=limit)
@@ -52,6 +53,9 @@ def lambda_handler(app: FastAPI, service: str) -> Callable[[dict[str, Any], Any]
         logger.append_keys(function=service)
         response = asgi(event, context)
         status = int(response.get("statusCode", 500))
+        if status in (204, 304):  # Mangum defaults a Content-Type even with no body; drop it
+            headers = response.get("headers") or {}
+            response["headers"] = {k: v for k, v in headers.items() if k.lower() != "content-type"}
         count("Requests")
         count("ServerErrors" if status >= 500 else "ClientErrors" if status >= 400 else "Successes")
         return response

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..aws import client
 from ..config import get_settings
-from ..errors import Conflict, ValidationFailed
+from ..errors import Conflict, IdempotencyKeyReused, ValidationFailed
 
 KEY_MAX = 255
 EXPIRES_AFTER = 24 * 3600
@@ -65,6 +65,6 @@ def run(
     try:
         return _once(request={"scope": scope, "key": key, "body": body_hash})
     except IdempotencyValidationError as exc:
-        raise ValidationFailed("This Idempotency-Key was used with a different request body.") from exc
+        raise IdempotencyKeyReused("This Idempotency-Key was used with a different request body.") from exc
     except IdempotencyAlreadyInProgressError as exc:
         raise Conflict("A request with this Idempotency-Key is still in progress; retry shortly.") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -19,9 +20,10 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def send_problem(send: Any, status: int, detail: str, rid: str | None) -> None:
+async def send_problem(send: Any, status: int, detail: str, rid: str | None,
+                       extra: dict[str, Any] | None = None) -> None:
     """A problem+json response written at the ASGI level (outside FastAPI's handlers)."""
-    body = json.dumps(problem_body(status, detail, request_id=rid)).encode()
+    body = json.dumps(problem_body(status, detail, request_id=rid, extra=extra)).encode()
     headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
     if rid:
         headers.append((b"x-request-id", rid.encode()))
@@ -56,7 +58,10 @@ class RequestContextMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = [h for h in message.get("headers", []) if h[0].lower() != b"x-request-id"]
+                drop = {b"x-request-id"}
+                if message.get("status") in (204, 304):  # no body, so no Content-Type (RFC 9110)
+                    drop |= {b"content-type", b"content-length"}
+                headers = [h for h in message.get("headers", []) if h[0].lower() not in drop]
                 headers.append((b"x-request-id", rid.encode()))
                 message["headers"] = headers
             await send(message)
@@ -69,6 +74,37 @@ class RequestContextMiddleware:
             if started:
                 return
             await send_problem(send, 500, "An unexpected error occurred.", rid)
+
+
+# A JSON escape of a UTF-16 surrogate (\\ud800-\\udfff); only then is a full check worth it.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def lone_surrogate(body: bytes) -> list[str] | None:
+    """Where a JSON body holds a string with a lone UTF-16 surrogate ("\\udfff"), else None.
+    Such a string is not Unicode text: it cannot be stored, logged or rendered, so it is a 422."""
+    if not _SURROGATE_ESCAPE.search(body):
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None  # not JSON: request validation reports that
+    return _surrogate_path(data, ["body"])
+
+
+def _surrogate_path(value: Any, path: list[str]) -> list[str] | None:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _surrogate_path(key, [*path, "<key>"]) or _surrogate_path(item, [*path, str(key)])
+        if found:
+            return found
+    return None
 
 
 class BodyLimitMiddleware:
@@ -106,6 +142,14 @@ class BodyLimitMiddleware:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
+        where = lone_surrogate(body)
+        if where is not None:
+            rid = (scope.get("state") or {}).get("request_id")
+            field = ".".join(where[1:]) or "body"
+            message = "holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape); send valid Unicode text"
+            await send_problem(send, 422, f"{field}: {message}", rid,
+                               extra={"errors": [{"loc": where, "field": field, "message": message}]})
+            return
         sent = False
 
         async def replay() -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import Request
 
-from ..errors import Unauthorized
+from ..errors import Forbidden, Unauthorized
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class Principal:
     email: str
     auth_type: str  # "jwt" or "api_key"
     key_id: str | None = None
+    scopes: tuple[str, ...] = ()  # an API key's scopes (the authorizer already enforced them)
 
 
 def authorizer_context(request: Request) -> dict[str, Any]:
@@ -36,11 +37,14 @@ def current_principal(request: Request) -> Principal:
     if not _truthy(ctx.get("authenticated")) or not ctx.get("user_id"):
         reason = ctx.get("reason") or "Missing credentials: send a Bearer token or an X-API-Key."
         raise Unauthorized(reason, headers={"WWW-Authenticate": 'Bearer realm="autograph"'})
+    if ctx.get("forbidden"):  # an API key outside its scopes (autograph.auth.scopes)
+        raise Forbidden(str(ctx["forbidden"]))
     return Principal(
         user_id=str(ctx["user_id"]),
         email=str(ctx.get("email", "")),
         auth_type=str(ctx.get("auth_type", "jwt")),
         key_id=ctx.get("key_id") or None,
+        scopes=tuple(str(ctx.get("scopes") or "").split()),
     )
 
 

@@ -69,12 +69,34 @@ def problem(
     return resp
 
 
+def _message(err: dict[str, Any], loc: list[str]) -> str:
+    if err.get("type") == "extra_forbidden":  # say "unknown", not pydantic's "extra inputs"
+        return f"unknown field {loc[-1]!r}: this request does not take it" if loc else "unknown field"
+    return str(err.get("msg", "")).removeprefix("Value error, ")
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
-        out.append({"loc": loc, "field": ".".join(loc[1:]) or loc[0] if loc else "", "message": err.get("msg", "")})
+        out.append({"loc": loc, "field": ".".join(loc[1:]) or loc[0] if loc else "", "message": _message(err, loc)})
     return out
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route of `app` serves on `path` (routers included)."""
+    from fastapi import routing
+    from starlette.routing import compile_path
+
+    methods: set[str] = set()
+    for context in routing.iter_route_contexts(app.routes):
+        route_methods = getattr(context.original_route, "methods", None)
+        path_format = getattr(context, "path_format", None)
+        if route_methods and path_format and compile_path(path_format)[0].match(path):
+            methods |= set(route_methods)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 def install(app: FastAPI) -> None:
@@ -90,10 +112,12 @@ def install(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No route for {request.method} {request.url.path}"
+        headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:
             detail = f"Method {request.method} is not allowed on {request.url.path}"
-        return problem(exc.status_code, detail, request_id=request_id_of(request),
-                       headers=getattr(exc, "headers", None))
+            # Starlette names only the first route that matched the path; list every method.
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+        return problem(exc.status_code, detail, request_id=request_id_of(request), headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -69,6 +69,9 @@ class DiagramItem(_Indexed):
     content_key = UnicodeAttribute(null=True)
     search_text = UnicodeAttribute(null=True)
     deleted_at = UnicodeAttribute(null=True)
+    # The 256x256 PNG in the exports bucket and the version it shows (store/thumbnails.py).
+    thumbnail_key = UnicodeAttribute(null=True)
+    thumbnail_version = NumberAttribute(null=True)
 
     @staticmethod
     def key(diagram_id: str) -> tuple[str, str]:

@@ -1,0 +1,1 @@
+"""LocalStack community in host mode (no Docker, offline): install.sh installs it, runtime.py runs it."""

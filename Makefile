@@ -13,7 +13,7 @@ CHECKOV := $(CHECKOV_VENV)/bin/checkov
 LS_VENV := .venv-localstack
 PORT ?= 3000
 
-.PHONY: local test lint unit build validate openapi invoke bench clean local-localstack test-localstack localstack-install
+.PHONY: local test lint unit build validate openapi docs invoke bench clean local-localstack test-localstack localstack-install
 
 $(VENV)/.installed: requirements-dev.txt layers/deps/requirements.txt
 	@echo "make: building $(VENV) with $$($(PYTHON) --version) ($(PYTHON))"
@@ -52,6 +52,9 @@ test: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed ## li
 	@echo "make test: $$($(PY) --version) from $(VENV)"
 	$(VENV)/bin/ruff check .
 	SAM_BIN=$(SAM) CHECKOV_BIN=$(CHECKOV) $(PY) -m pytest
+
+docs: $(VENV)/.installed ## redraw docs/architecture.svg from docs/architecture.mmd with our own engine
+	PYTHONPATH=layers/core $(PY) -m autograph.render docs/architecture.mmd -o docs/architecture.svg
 
 invoke: $(VENV)/.installed ## run one event through its function without Docker: make invoke EVENT=events/auth-me.json [FN=AuthFunction] [AS_NEW_USER=1]
 	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/<file>.json [FN=<logical id>] [AS_NEW_USER=1]"; exit 2; }

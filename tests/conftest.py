@@ -54,10 +54,6 @@ def stack() -> Iterator[Any]:
     url = None
     if STAND_IN == "localstack":
         url = os.environ.get("LOCALSTACK_URL") or f"http://127.0.0.1:{free_port()}"
-    if STAND_IN == "moto":  # DynamoDB's per-request atomicity, which moto lacks (tests/moto_atomic.py)
-        from tests.moto_atomic import serialize_dynamodb
-
-        serialize_dynamodb()
     local = LocalStack(port=0, target=STAND_IN, localstack_url=url).start()
     yield local
     local.stop()

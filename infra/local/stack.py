@@ -151,6 +151,9 @@ class LocalStack:
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
+        from .moto_atomic import serialize_dynamodb
+
+        serialize_dynamodb()  # DynamoDB's per-request atomicity, which moto lacks
         if self.state_dir:
             self.restore()
         port = free_port()

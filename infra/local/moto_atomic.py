@@ -2,8 +2,9 @@
 
 moto's DynamoDB backend has no locking: under the threaded server two conditional writes can both
 pass `version = 1` before either applies (two winners), and a reader can see an UpdateItem half
-applied. The code relies on DynamoDB's guarantees, so the tests give moto the same: one lock
-around each backend operation (each costs well under a millisecond)."""
+applied. The code relies on DynamoDB's guarantees, so the local stack gives moto the same (for `make
+local` and the tests alike): one lock around each backend operation (each costs well under a
+millisecond)."""
 
 from __future__ import annotations
 

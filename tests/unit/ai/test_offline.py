@@ -3,6 +3,8 @@ render and name the things the prompt names. Plus the offline refinements."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from autograph import render
 from autograph.ai.offline import generate
@@ -201,3 +203,37 @@ def test_word_salad_always_validates_and_refines_safely(seed: int) -> None:
             except ValidationFailed:
                 continue
             assert render.validate(out)["valid"], (instruction, source, out)
+
+
+@pytest.mark.parametrize(("prompt", "edges"), [
+    # no comma between the condition and its action: the action starts at its subject
+    ("A customer places an order; if payment succeeds the warehouse ships it, otherwise the customer "
+     "is notified and tries again",
+     {('"Payment succeeds?"', "yes", '"The warehouse ships it"'),
+      ('"Payment succeeds?"', "no", '"The customer is notified"'),
+      ('"The customer is notified"', None, '"A customer places an order"')}),
+    # "then" splits the condition from its action: the action is the yes branch only
+    ("if the build passes then deploy, otherwise notify the team",
+     {('"The build passes?"', "yes", '"Deploy"'), ('"The build passes?"', "no", '"Notify the team"')}),
+    # a condition with no "otherwise": "no" skips ahead to the next step
+    ("Open the app. If the user is new, show onboarding. Then show the home screen.",
+     {('"The user is new?"', "yes", '"Show onboarding"'), ('"Show onboarding"', None, '"Show the home screen"'),
+      ('"The user is new?"', "no", '"Show the home screen"')}),
+])
+def test_decisions_branch_where_the_words_say(prompt: str, edges: set[tuple[str, str | None, str]]) -> None:
+    _, _, source = generate(prompt, "flowchart")
+    labels = dict(re.findall(r"^\s+(n\d+)\S*?[\[({]+(\"[^\"]*\")", source, re.M))
+    found = set()
+    for a, text, b in re.findall(r"^\s+(n\d+) -->(?:\|\"([^\"]*)\"\|)? (n\d+)", source, re.M):
+        found.add((labels[a], text or None, labels[b]))
+    assert edges <= found, source
+    assert not any(a == '"The build passes?"' and t == "no" and b == '"Deploy"' for a, t, b in found)
+
+
+def test_a_step_added_after_a_branch_keeps_the_answer_on_the_decision_edge() -> None:
+    source = 'flowchart TD\n  a["Start"] --> b{"Ok?"}\n  b -->|"yes"| c["Go"]\n'
+    out = refine(source, "add a step Log it after Ok")
+    assert re.search(r'^\s+b -->\|"yes"\| (n\d+)$', out, re.M), out
+    new = re.search(r'^\s+b -->\|"yes"\| (n\d+)$', out, re.M).group(1)
+    assert re.search(rf'^\s+{new} --> c\["Go"\]$', out, re.M), out  # c keeps its label
+    assert render.validate(out)["valid"]

@@ -18,7 +18,11 @@ _ELSE = re.compile(r"^(?:otherwise|else|if not|or else|if (?:it )?(?:fails|does 
 _UNTIL = re.compile(r"^(?:(?P<body>.+?)\s+)?(?:repeat(?:ing)?|loop|keep going|continue)?\s*until\s+(?P<cond>.+)$",
                     re.IGNORECASE)
 _BACK = re.compile(r"(?:go(?:es)? back to|return(?:s)? to|loop back to|start over(?: at| from)?|back to)\s+(?P<to>.+)$"
-                   r"|(?P<again>try again|retry|retries|start over|repeat)", re.IGNORECASE)
+                   r"|(?P<again>tr(?:y|ies) again|retry|retries|start over|repeat)", re.IGNORECASE)
+# "if payment succeeds the warehouse ships it": no comma between condition and action; the action
+# usually starts at its subject (a determiner or pronoun) after the condition's verb.
+_ACTION_START = re.compile(r"\s(?=(?:the|a|an|we|they|you|it|he|she|i|our|their|its|his|her)\s)", re.IGNORECASE)
+_OTHERWISE = re.compile(r"^(?:otherwise|else|if not|or else)\b\s*,?\s*", re.IGNORECASE)
 _TERMINAL = re.compile(r"^(?:end|stop|finish|done|exit|reject|cancel|abort|close)\b", re.IGNORECASE)
 
 
@@ -91,6 +95,23 @@ def _body(prompt: str) -> str:
                   r"(?:of|for|showing|that shows|about|where|in which|:)?\s*", "", prompt, flags=re.IGNORECASE)
 
 
+def _match_if(clause: str) -> dict[str, str | None] | None:
+    """cond/yes/no of "if C, Y[, otherwise N]", also when the writer left out the comma after C."""
+    m = _IF.match(clause)
+    if not m:
+        return None
+    parts: dict[str, str | None] = {"cond": m.group("cond"), "yes": m.group("yes"), "no": m.group("no")}
+    yes = parts["yes"] or ""
+    if _OTHERWISE.match(yes) and not parts["no"]:
+        # the comma we split on was the one before "otherwise": the action hides inside cond
+        cond = parts["cond"] or ""
+        cut = next((c for c in _ACTION_START.finditer(cond) if len(cond[:c.start()].split()) >= 2), None)
+        if cut is None:
+            return {"cond": cond, "yes": None, "no": _OTHERWISE.sub("", yes)}
+        parts = {"cond": cond[:cut.start()], "yes": cond[cut.end():], "no": _OTHERWISE.sub("", yes)}
+    return parts
+
+
 def _step(text: str) -> str:
     return capitalize(label(text))
 
@@ -135,18 +156,19 @@ def flowchart(prompt: str, direction: str = "TD") -> str:
             pending = [p for p in pending if p != (last_decision, "no")]
             pending += branch(last_decision, m_else.group("no"), "no")
             continue
-        m_if = _IF.match(clause)
+        m_if = _match_if(clause)
         m_only = None if m_if else _IF_ONLY.match(clause) or _CHECK.match(clause)
         if m_if or m_only:
-            m = m_if or m_only
-            cond = m.group("cond") or m.groupdict().get("q") or clause
+            cond = (m_if["cond"] if m_if else None) or (m_only.group("cond") or m_only.groupdict().get("q")
+                                                        if m_only else None) or clause
             d = g.add(capitalize(label(cond.rstrip("?"))) + "?", "decision")
             attach(d)
             last_decision, last = d, d
             pending = []
             if m_if:
-                pending += branch(d, m_if.group("yes"), "yes")
-                pending += branch(d, m_if.group("no"), "no") if m_if.group("no") else [(d, "no")]
+                yes, no = m_if["yes"], m_if["no"]
+                pending += branch(d, yes, "yes") if yes else [(d, "yes")]
+                pending += branch(d, no, "no") if no else [(d, "no")]
             else:
                 pending = [(d, "yes"), (d, "no")]
             continue
@@ -171,6 +193,12 @@ def flowchart(prompt: str, direction: str = "TD") -> str:
             continue
         shape = "stadium" if i in (0, len(steps) - 1) or _TERMINAL.match(clause) else "box"
         nid = g.add(_step(clause), shape)
+        if last_decision and sorted(pending) == [(last_decision, "no"), (last_decision, "yes")]:
+            # the step right after a bare condition is its "yes" branch; "no" waits for an
+            # "otherwise", or skips ahead to whatever comes next
+            g.link(last_decision, nid, "yes")
+            pending, last = [(nid, None), (last_decision, "no")], nid
+            continue
         attach(nid)
         pending, last = [(nid, None)], nid
     if not g.nodes:

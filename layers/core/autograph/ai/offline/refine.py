@@ -75,6 +75,14 @@ def _add_step(source: str, name: str, where: str, anchor: str) -> str:
     at = _require(nodes, anchor)
     new = _new_id(nodes)
     lines = source.rstrip("\n").split("\n")
+    outgoing = [m for m in map(_EDGE.match, lines) if m and m.group("a") == at]
+    if where == "after" and len(outgoing) == 1 and outgoing[0].group("lab"):
+        # X -->|yes| Y becomes X -->|yes| new --> Y: the branch's answer stays on the decision's edge
+        edge = outgoing[0]
+        out = [ln for ln in lines if ln != edge.string]
+        out += [f'  {new}["{capitalize(label(name))}"]', f"  {at} {edge.group('arrow')}|{edge.group('lab')}| {new}",
+                f"  {new} --> {edge.string[edge.start('b'):].strip()}"]  # keeps Y's definition
+        return "\n".join(out) + "\n"
     out = []
     for line in lines:
         m = _EDGE.match(line)

@@ -13,36 +13,32 @@ UPLOAD_NAME_PATTERN = r"^[^/\\]*[^/\\.]\.([mM][mM][dD]|[jJ][sS][oO][nN]|[mM][dD]
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
 
 
-class ExportIn(BaseModel):
-    """What to export. Picture options (scale, background, theme, padding, page) apply to
+class _PictureOptions(BaseModel):
+    """The format and picture options (scale, background, theme, padding, page): they apply to
     svg/png/pdf, and to the picture inlined in md/html."""
 
     model_config = ConfigDict(extra="forbid")
     format: ExportFormat
+    scale: Literal[1, 2, 4] | None = None
+    background: str | None = Field(default=None, max_length=32, pattern=BACKGROUND_PATTERN,
+                                   description='"transparent" or "#rrggbb"')
+    theme: Literal["default", "dark", "forest", "neutral"] | None = None
+    padding: int | None = Field(default=None, ge=0, le=1000)
+    page: Literal["a4", "letter"] | None = None
+
+    def options(self) -> dict[str, Any]:
+        """The picture options that were given (what the render cache key and the job record hold)."""
+        return self.model_dump(include=set(_PictureOptions.model_fields) - {"format"}, exclude_none=True)
+
+
+class ExportIn(_PictureOptions):
+    """What to export: a format, picture options and optionally an older version."""
+
     version: int | None = Field(default=None, ge=1, description="A version number; default: the current one")
-    scale: Literal[1, 2, 4] | None = None
-    background: str | None = Field(default=None, max_length=32, pattern=BACKGROUND_PATTERN,
-                                   description='"transparent" or "#rrggbb"')
-    theme: Literal["default", "dark", "forest", "neutral"] | None = None
-    padding: int | None = Field(default=None, ge=0, le=1000)
-    page: Literal["a4", "letter"] | None = None
-
-    def options(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"format", "version"}, exclude_none=True)
 
 
-class _BatchOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    format: ExportFormat
-    scale: Literal[1, 2, 4] | None = None
-    background: str | None = Field(default=None, max_length=32, pattern=BACKGROUND_PATTERN,
-                                   description='"transparent" or "#rrggbb"')
-    theme: Literal["default", "dark", "forest", "neutral"] | None = None
-    padding: int | None = Field(default=None, ge=0, le=1000)
-    page: Literal["a4", "letter"] | None = None
-
-    def options(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"format", "diagram_ids", "folder_id"}, exclude_none=True)
+class _BatchOptions(_PictureOptions):
+    pass
 
 
 class BatchByIds(_BatchOptions):

@@ -7,6 +7,7 @@ It is the last link of every provider chain, and the whole chain when nothing is
 
 from __future__ import annotations
 
+import importlib
 import re
 
 from .detect import TYPES, detect
@@ -29,50 +30,23 @@ def title_for(prompt: str, dtype: str) -> str:
     return (text[:1].upper() + text[1:]) if text and text != "Step" else dtype.capitalize()
 
 
+# type -> (module, builder, whether the builder takes the title); modules load on first use
+_BUILDERS = {
+    "flowchart": ("graphs", "flowchart", False), "architecture": ("graphs", "architecture", False),
+    "sequence": ("interactions", "sequence", False), "state": ("interactions", "state", False),
+    "class": ("models", "class_diagram", False), "er": ("models", "er", False),
+    "gantt": ("charts", "gantt", True), "timeline": ("charts", "timeline", True),
+    "mindmap": ("charts", "mindmap", False), "pie": ("charts", "pie", True),
+}
+
+
 def generate(prompt: str, diagram_type: str = "auto") -> tuple[str, str, str]:
     """(diagram_type, title, mermaid source) for a prompt."""
     dtype = detect(prompt) if diagram_type in ("auto", "", None) else diagram_type
-    title = title_for(prompt, dtype)
-    if dtype == "flowchart":
-        from .graphs import flowchart
-
-        source = flowchart(prompt)
-    elif dtype == "architecture":
-        from .graphs import architecture
-
-        source = architecture(prompt)
-    elif dtype == "sequence":
-        from .interactions import sequence
-
-        source = sequence(prompt)
-    elif dtype == "state":
-        from .interactions import state
-
-        source = state(prompt)
-    elif dtype == "class":
-        from .models import class_diagram
-
-        source = class_diagram(prompt)
-    elif dtype == "er":
-        from .models import er
-
-        source = er(prompt)
-    elif dtype == "gantt":
-        from .charts import gantt
-
-        source = gantt(prompt, title)
-    elif dtype == "timeline":
-        from .charts import timeline
-
-        source = timeline(prompt, title)
-    elif dtype == "mindmap":
-        from .charts import mindmap
-
-        source = mindmap(prompt)
-    elif dtype == "pie":
-        from .charts import pie
-
-        source = pie(prompt, title)
-    else:
+    if dtype not in _BUILDERS:
         raise ValueError(f"unknown diagram type {dtype!r}")
+    title = title_for(prompt, dtype)
+    module, name, takes_title = _BUILDERS[dtype]
+    build = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    source = build(prompt, title) if takes_title else build(prompt)
     return dtype, title, source

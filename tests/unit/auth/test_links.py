@@ -18,23 +18,6 @@ def test_public_base_url_prefers_the_environment(monkeypatch: pytest.MonkeyPatch
         reset_settings()
 
 
-def test_public_base_url_falls_back_to_the_ssm_parameter(stack: object, monkeypatch: pytest.MonkeyPatch) -> None:
-    from autograph import links
-    from autograph.aws import client
-    from autograph.config import reset_settings
-
-    name = "/autograph-test/public-base-url"
-    client("ssm").put_parameter(Name=name, Value="https://abc123.execute-api.us-east-1.amazonaws.com",
-                                Type="String", Overwrite=True)
-    monkeypatch.setenv("PUBLIC_BASE_URL", "")  # what the template sets without a custom domain
-    monkeypatch.setenv("PUBLIC_BASE_URL_PARAMETER", name)
-    reset_settings()
-    try:
-        assert links.public_base_url() == "https://abc123.execute-api.us-east-1.amazonaws.com"
-    finally:
-        monkeypatch.undo()
-        reset_settings()
-        links._resolved.clear()
 
 
 def test_no_base_url_configured_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""Password, token and throttle rules (the throttle against moto, with a controlled clock)."""
+"""Password hashing and the password policy (no stack needed)."""
 
 from __future__ import annotations
 

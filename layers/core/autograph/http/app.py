@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from fastapi import FastAPI
@@ -37,6 +38,11 @@ def create_app(title: str, *, max_body_bytes: int | None = None, description: st
     return app
 
 
+# The current invocation's Lambda context, for code below the routes that needs the time left
+# (Powertools idempotency). Starlette copies context variables into its worker threads.
+invocation_context: ContextVar[Any] = ContextVar("invocation_context", default=None)
+
+
 def lambda_handler(app: FastAPI, service: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """Wraps the app with Mangum and Powertools: JSON logs with the correlation id, X-Ray, EMF."""
     from aws_lambda_powertools.logging import correlation_paths
@@ -51,7 +57,11 @@ def lambda_handler(app: FastAPI, service: str) -> Callable[[dict[str, Any], Any]
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         logger.append_keys(function=service)
-        response = asgi(event, context)
+        token = invocation_context.set(context)
+        try:
+            response = asgi(event, context)
+        finally:
+            invocation_context.reset(token)
         status = int(response.get("statusCode", 500))
         if status in (204, 304):  # Mangum defaults a Content-Type even with no body; drop it
             headers = response.get("headers") or {}

@@ -16,6 +16,7 @@ from typing import Any
 from ..aws import client
 from ..config import get_settings
 from ..errors import Conflict, IdempotencyKeyReused, ValidationFailed
+from .app import invocation_context
 
 KEY_MAX = 255
 EXPIRES_AFTER = 24 * 3600
@@ -53,6 +54,8 @@ def run(
         expires_after_seconds=EXPIRES_AFTER,
         use_local_cache=False,
     )
+    if lambda_context is None:
+        lambda_context = invocation_context.get()
     if lambda_context is not None:  # lets Powertools expire in-progress records with the invocation
         config.register_lambda_context(lambda_context)
     body_hash = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()

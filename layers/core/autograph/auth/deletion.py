@@ -69,8 +69,7 @@ def purge_account(user_id: str, deadline: float) -> bool:
             purge.delete_diagram(diagram_id)
     if time.monotonic() >= deadline:
         return False
-    purge.delete_partition(f"FOLDERS#{user_id}")
-    purge.delete_partition(f"TEMPLATES#{user_id}")
+    purge.delete_folders_and_templates(user_id)
     purge.delete_objects(f"templates/{user_id}/")
     purge.delete_collaborations(user_id)
     purge.delete_export_jobs(user_id)

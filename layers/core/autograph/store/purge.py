@@ -83,6 +83,11 @@ def delete_partition(pk: str) -> int:
     return _delete_keys(list(_query("pk = :p", {":p": _s(pk)})))
 
 
+def delete_folders_and_templates(user_id: str) -> int:
+    """The user's folder tree and saved templates (each lives in one partition per user)."""
+    return delete_partition(f"FOLDERS#{user_id}") + delete_partition(f"TEMPLATES#{user_id}")
+
+
 def delete_collaborations(user_id: str) -> int:
     """The user's seats on other people's diagrams."""
     return _delete_keys(list(_query("gsi1pk = :p", {":p": _s(f"SHARED#{user_id}")}, index="gsi1")))

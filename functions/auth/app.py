@@ -24,12 +24,11 @@ from autograph.auth.schema import (
 from autograph.http import idempotency
 from autograph.http.app import create_app, lambda_handler
 from autograph.http.pagination import Page, PageParams, encode_cursor, page_params
-from autograph.http.principal import Principal, current_principal, source_ip, user_agent
-from fastapi import Depends, Header, Request, Response
+from autograph.http.params import Caller, IdemKey
+from autograph.http.principal import source_ip, user_agent
+from fastapi import Depends, Request, Response
 
 app = create_app("AutoGraph Auth", max_body_bytes=16 * 1024)
-Caller = Annotated[Principal, Depends(current_principal)]
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 app.include_router(account_api.router)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from autograph import render
 
 from tests.helpers import assert_problem
@@ -76,7 +77,11 @@ def test_async_job_round_trip(api: httpx.Client, register: Any) -> None:
     assert_problem(api.get(resp.headers["Location"], headers=other["headers"]), 404)
 
 
-def test_rate_limit_is_429_with_retry_after(api: httpx.Client, register: Any) -> None:
+def test_rate_limit_is_429_with_retry_after(api: httpx.Client, register: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograph import ratelimit
+
+    # A fixed point 20 s into a minute window: 21 requests must never straddle two windows.
+    monkeypatch.setattr(ratelimit, "now", lambda: 60 * 31_666_666 + 20.0)
     user = register()
     statuses = [api.post("/v1/ai/generate", headers=user["headers"], json={"prompt": f"step {i}, then done"}
                          ).status_code for i in range(21)]

@@ -8,11 +8,10 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from ..http import idempotency
 from ..http.pagination import Page, PageParams, encode_cursor, page_params
-from ..http.principal import Principal, current_principal
+from ..http.params import Caller
 from .schema import AiJob, GenerateIn, GenerateOut, HistoryEntry, ProvidersOut, RefineIn, RefineOut, UsageOut
 
 router = APIRouter(tags=["ai"])
-Caller = Annotated[Principal, Depends(current_principal)]
 Async = Annotated[bool, Query(alias="async", description="Queue the request as a job (202) instead of waiting")]
 LIMITS = {429: {"description": "20 generations a minute, or the daily token budget, used up (Retry-After)"},
           422: {"description": "Bad input; nothing was generated, stored or queued"}}

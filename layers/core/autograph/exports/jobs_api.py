@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from ..http import idempotency
-from ..http.pagination import Page, PageParams, encode_cursor, page_params
-from ..http.principal import Principal, current_principal
+from ..http.pagination import Page, encode_cursor
+from ..http.params import Caller, Paging
 from . import batch, jobs, uploads
 from .schema import BatchByFolder, BatchByIds, BatchIn, ExportIn, Job, JobStatus, UploadIn, UploadOut
 
 router = APIRouter(tags=["exports"])
-Caller = Annotated[Principal, Depends(current_principal)]
-Paging = Annotated[PageParams, Depends(page_params)]
 DiagramId = Annotated[str, Path(max_length=64)]
 JobId = Annotated[str, Path(max_length=64)]
 EXCLUDE_NONE = {"response_model_exclude_none": True}

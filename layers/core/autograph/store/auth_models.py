@@ -11,7 +11,7 @@
 | API key record  | USER#<id>          | APIKEY#<kid>           | listing without secrets                |
 | audit event     | USER#<id>          | AUDIT#<iso>#<rand>     | newest first by querying backwards     |
 
-Sign-in failure windows are `autograph.ratelimit` items (RATE#login-fail#<email>|<ip>, RATE#login-fail-ip#<ip>).
+Sign-in failure windows are `store.rate_windows` items (RATE#login-fail#<email>|<ip>, RATE#login-fail-ip#<ip>).
 Data access for new code goes through `store/users.py` (profile) and `store/purge.py` (deletion).
 """
 

@@ -17,15 +17,12 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, QueryError, UpdateError
 
 from ..errors import BadRequest
-from .base import TableModel
+from .base import TableModel, condition_failed
 
 HISTORY_TTL = 90 * 24 * 3600
 USAGE_TTL = 400 * 24 * 3600
 JOB_TTL = 7 * 24 * 3600
 
-
-def _conditional(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 class AiUsageItem(TableModel):
@@ -127,7 +124,7 @@ class DynamoBreakerStore:
             AiBreakerItem(*self._key(provider)).update(actions=[AiBreakerItem.open_until.set(now + cooldown)],
                                                        condition=AiBreakerItem.open_until <= now)
         except UpdateError as exc:
-            if _conditional(exc):
+            if condition_failed(exc):
                 return False
             raise
         return True
@@ -188,7 +185,7 @@ def claim_job(job_id: str, now_ms: int, lease_until: int) -> dict[str, Any] | No
         item.update(actions=[AiJobItem.status.set("running"), AiJobItem.attempt.add(1),
                              AiJobItem.lease_until.set(lease_until)], condition=cond)
     except UpdateError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return None
         raise
     return _job(item)
@@ -209,7 +206,7 @@ def finish_job(job_id: str, attempt: int | None, status: str, finished_at: str, 
     try:
         AiJobItem(f"AIJOB#{job_id}", "JOB").update(actions=actions, condition=AiJobItem.pk.exists() & cond)
     except UpdateError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return False
         raise
     return True
@@ -221,5 +218,5 @@ def release_job(job_id: str, attempt: int) -> None:
             actions=[AiJobItem.status.set("queued"), AiJobItem.lease_until.remove()],
             condition=(AiJobItem.status == "running") & (AiJobItem.attempt == attempt))
     except UpdateError as exc:
-        if not _conditional(exc):
+        if not condition_failed(exc):
             raise

@@ -72,6 +72,16 @@ class TableModel(Model):
         _bind(cls.Meta)
 
 
+class ConditionFailed(Exception):
+    """A conditional write or transaction lost (the item changed or is absent): the domain decides
+    what that means (409, 412, 404, or "someone else already did it")."""
+
+
+def condition_failed(exc: Exception) -> bool:
+    """Did this PynamoDB write error come from its failed condition (not throttling or a fault)?"""
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
 def rebind_all() -> None:
     """Point every model at the current settings (the local runner and tests call this)."""
     for model in _registry:

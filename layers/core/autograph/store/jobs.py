@@ -23,7 +23,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist, QueryError, UpdateError
 
 from ..errors import BadRequest
-from .base import GSI1, GSI2, GSI3, TableModel
+from .base import GSI1, GSI2, GSI3, TableModel, condition_failed
 
 FINISHED_TTL_SECONDS = 7 * 24 * 3600
 
@@ -139,10 +139,6 @@ def _handle(job_id: str) -> ExportJobItem:
     return ExportJobItem(*ExportJobItem.key(job_id))
 
 
-def _conditional(exc: Exception) -> bool:
-    cause = getattr(exc, "cause_response_code", None)
-    return cause == "ConditionalCheckFailedException"
-
 
 def claim(job_id: str, owner_id: str, *, now_ms: int, started_at: str, lease_until: int) -> dict[str, Any] | None:
     """queued -> running, or take over a running job whose lease ran out. None: not claimable
@@ -161,7 +157,7 @@ def claim(job_id: str, owner_id: str, *, now_ms: int, started_at: str, lease_unt
             ExportJobItem.gsi3pk.set(f"JOBST#{owner_id}#running"),
         ], condition=cond)
     except UpdateError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return None
         raise
     return to_dict(item)
@@ -196,7 +192,7 @@ def finish(job_id: str, owner_id: str, status: str, *, attempt: int | None, fini
     try:
         item.update(actions=actions, condition=cond)
     except UpdateError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return False
         raise
     return True
@@ -212,7 +208,7 @@ def release(job_id: str, owner_id: str, attempt: int) -> bool:
             ExportJobItem.lease_until.remove(),
         ], condition=(ExportJobItem.status == "running") & (ExportJobItem.attempt == attempt))
     except UpdateError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return False
         raise
     return True
@@ -222,7 +218,7 @@ def delete(job_id: str, owner_id: str) -> bool:
     try:
         _handle(job_id).delete(condition=ExportJobItem.owner_id == owner_id)
     except DeleteError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return False
         raise
     return True

@@ -7,11 +7,24 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from autograph.render import RenderOptions, render, render_detailed, validate
 from autograph.render.pdfprep import prepare
 from autograph.render.raster import svg_to_png
 from autograph.render.svgpost import finish
-from render_helpers import SVG, docs_source, pdf_text, png_image, svg_root, svg_text
+from render_helpers import (
+    CANVAS_LABELS,
+    MERMAID_LABELS,
+    SVG,
+    canvas_doc,
+    docs_fixtures,
+    docs_source,
+    mermaid_source,
+    pdf_text,
+    png_image,
+    svg_root,
+    svg_text,
+)
 
 WHITE = RenderOptions(background="#ffffff", padding=0)
 
@@ -211,3 +224,50 @@ def test_an_operator_font_folder_covers_scripts_we_do_not_ship(tmp_path, monkeyp
 
     pdf = core.render(docs_source("flowchart-markers").replace("A o--o B", "A[ԱԲԳ] o--o B"), "pdf")
     assert any("DejaVuSans" in name for name in _pdf_fonts(pdf))
+
+
+# Dash phase: novasvg starts an ellipse's outline at another point than resvg, so the dashes
+# of a dashed ellipse sit elsewhere along it (same dash pattern, same look).
+_DASH_PHASE = {"canvas-ellipse"}
+
+
+@pytest.mark.parametrize("name", sorted([*(f"mermaid-{n}" for n in MERMAID_LABELS),
+                                         *(f"docs-{n}" for n in docs_fixtures()),
+                                         *(f"canvas-{n}" for n in CANVAS_LABELS)]))
+def test_png_pixels_match_resvg_the_reference_rasterizer(name: str) -> None:
+    # Our PNG path (novasvg + rasterprep) against resvg on the same final SVG: a missing
+    # element (the Gantt grid, a fallback-font glyph, a milestone) moves the mean by > 1.
+    import resvg_py
+    from autograph.render.budget import Budget
+    from autograph.render.core import render_svg_text
+    from autograph.render.fonts import FAMILY, font_files
+    from PIL import ImageChops, ImageStat
+
+    kind, _, stem = name.partition("-")
+    source = canvas_doc(stem) if kind == "canvas" else (
+        mermaid_source(stem) if kind == "mermaid" else docs_source(stem))
+    svg, (width, height), _ = render_svg_text(source, RenderOptions(background="#ffffff"), Budget(10))
+    px_w, px_h = round(width * 2), round(height * 2)  # 2x: glyph anti-aliasing weighs less
+    reference = png_image(bytes(resvg_py.svg_to_bytes(
+        svg_string=svg, width=px_w, height=px_h, skip_system_fonts=True, font_files=font_files(),
+        font_family=FAMILY, sans_serif_family=FAMILY))).convert("RGB")
+    ours = png_image(svg_to_png(svg, width, height, 2)).convert("RGB")
+    mean = sum(ImageStat.Stat(ImageChops.difference(reference, ours)).mean) / 3
+    assert mean < (6.0 if name in _DASH_PHASE else 1.0), f"{name}: mean difference {mean:.2f}"
+
+
+def test_an_operator_added_font_draws_the_glyphs_ours_lack_in_png(monkeypatch, tmp_path) -> None:
+    # AUTOGRAPH_EXTRA_FONT_DIR (docs/render.md): a font we do not ship draws its script in the
+    # PNG instead of empty boxes. Any font with glyphs outside our set does; Thai is one.
+    import shutil
+    from pathlib import Path
+
+    system = Path("/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf")
+    if not system.exists():
+        pytest.skip("no font outside the bundled set on this machine")
+    body = '<text x="5" y="30" style="font-size:28px">สวัสดี</text>'
+    boxes = _png(body)
+    shutil.copy(system, tmp_path / system.name)
+    monkeypatch.setenv("AUTOGRAPH_EXTRA_FONT_DIR", str(tmp_path))
+    drawn = _png(body)
+    assert drawn.tobytes() != boxes.tobytes() and _ink(drawn) > 0

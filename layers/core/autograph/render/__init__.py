@@ -1,6 +1,6 @@
 """autograph.render: Mermaid and canvas documents to sanitized SVG, PNG and PDF.
 
-Import-cheap on purpose (Lambda cold start): engines, fontTools, resvg and reportlab
+Import-cheap on purpose (Lambda cold start): engines, fontTools, novasvg and reportlab
 are imported inside the functions that need them.
 """
 

@@ -9,8 +9,10 @@ from typing import Any
 from .options import RenderOptions, check_format
 
 # Bump when our own post-processing changes output for the same engine version.
-PIPELINE_VERSION = "3"  # 2: click lines dropped, plates behind canvas line labels; 3: front matter,
-# fitted labels, Markdown runs, fallback fonts, flattened shadows, PDF CSS fixes
+PIPELINE_VERSION = "4"  # 2: click lines dropped, plates behind canvas line labels; 3: front matter,
+# fitted labels, Markdown runs, fallback fonts, flattened shadows, PDF CSS fixes; 4: plates slid
+# into containers and apart, styled composite title bars, short-edge markers, novasvg PNG,
+# CSS brightness() resolved for PNG/PDF
 
 
 def _normalize(source_or_canvas: str | dict[str, Any]) -> str:

@@ -1,8 +1,8 @@
 """The only module that touches the Mermaid engine (mmdr: merman + mermaid-rs-renderer).
 
 We load mmdr's compiled extension directly: the `mmdr` package __init__ imports
-novasvg (its own rasterizer, which we do not use and which has no manylinux2014
-aarch64 wheel), so skipping it keeps the layer smaller and the cold start cheaper.
+novasvg (the rasterizer raster.py uses for PNG only), so skipping it keeps SVG and PDF
+renders and the cold start from loading it.
 """
 
 from __future__ import annotations

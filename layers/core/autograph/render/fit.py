@@ -4,6 +4,8 @@ The engine lays out with its own text metrics (narrower than Liberation Sans, th
 draw with), so after layout some labels stick out of their boxes. We measure every label
 with our font (textfit.py) and repair what does not fit:
 
+* edge-label plates slide into their container and apart from each other, staying on
+  their edge (plates.py);
 * an edge-label plate (a rect hugging one label) is widened around its label;
 * a label in a node or container is drawn smaller, just enough to fit (never below 70 %);
 * the picture (viewBox) grows to include every label, so nothing is cut at the edges.
@@ -17,6 +19,7 @@ import xml.etree.ElementTree as ET
 from itertools import pairwise
 
 from .geometry import num, parse_transform, tag
+from .plates import settle_plates
 from .svgpost import fmt
 from .textfit import Overflow, boxes, holder, holders, labels, overflows
 
@@ -127,7 +130,8 @@ def _font_px(el: ET.Element, default: float) -> float:
 def fit_labels(root: ET.Element) -> int:
     """Repair labels that do not fit (in place); returns how many were repaired."""
     thin_axis_labels(root)
-    repaired = 0
+    # First move plates to where their real width fits: shrinking is the last resort.
+    repaired = settle_plates(root)
     found: list | None = None
     # Round 1 widens plates and shrinks text in nodes; a widened plate can reveal that the
     # label sticks out of its container, which round 2 shrinks and moves.

@@ -39,6 +39,12 @@ def fallback_files() -> list[Path]:
     return [*FALLBACKS, *extra_fonts()]
 
 
+def fallback_family(index: int) -> str:
+    """The family name fallback font `index` is registered under (PDF and PNG), so a run of
+    glyphs only it has can name it."""
+    return f"AutographFallback{index}"
+
+
 def font_files() -> list[str]:
     return [str(p) for p in (REGULAR, BOLD, ITALIC, BOLD_ITALIC, *fallback_files())]
 

@@ -11,9 +11,11 @@ from .budget import Budget
 from .errors import InvalidDiagram, RenderLimitExceeded
 from .fit import fit_labels
 from .markdown import restore as restore_markdown
+from .markers import fit_end_markers
 from .options import MAX_NODES, MAX_SOURCE_BYTES, RenderOptions
 from .sanitize import SVG_NS, parse_xml
 from .stats import count
+from .titles import paint_cluster_title_bars
 
 
 def _drop_engine_background(root: ET.Element) -> None:
@@ -85,5 +87,7 @@ def mermaid_svg(source: str, options: RenderOptions, budget: Budget) -> tuple[st
     _drop_today_marker(root)
     restore_markdown(root, source)
     left_align_members(root, source)
+    paint_cluster_title_bars(root)
+    fit_end_markers(root)  # o--o / x--x on merman's short (40 px) rank gaps
     fit_labels(root)  # the engine measured text narrower than the font we draw with
     return ET.tostring(root, encoding="unicode"), backend

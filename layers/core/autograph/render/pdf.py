@@ -6,10 +6,9 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from .fonts import BOLD, BOLD_ITALIC, FAMILY, ITALIC, REGULAR, fallback_files
+from .fonts import BOLD, BOLD_ITALIC, FAMILY, ITALIC, REGULAR, fallback_family, fallback_files
 from .options import RenderOptions
 from .pdfprep import prepare
-from .pdftext import fallback_family
 
 PAGE_SIZES_PT = {"a4": (595.2756, 841.8898), "letter": (612.0, 792.0)}
 PAGE_MARGIN_PT = 36.0

@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from .fonts import CSS_FAMILY, fallback_index, text_width
+from .fonts import CSS_FAMILY, fallback_family, fallback_index, text_width
 from .geometry import num, tag
 from .textfit import labels
 
 Run = tuple[str, bool, bool, int | None]  # text, bold, italic, fallback font index
-
-
-def fallback_family(index: int) -> str:
-    return f"AutographFallback{index}"
 
 
 def _segments(el: ET.Element, bold: bool, italic: bool) -> list[tuple[str, bool, bool]]:

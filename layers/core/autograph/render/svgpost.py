@@ -151,7 +151,7 @@ def finish(svg: str, options: RenderOptions) -> tuple[str, Box, tuple[float, flo
             el.set("style", _repair_style(el.get("style", "")))
     _set_font(root)
     _normalize_strokes(root)
-    flatten_shadows(root)  # same look, no filter pass in resvg, and the shadow reaches the PDF
+    flatten_shadows(root)  # same look, no filter pass in the rasterizer, and the shadow reaches the PDF
     if options.background != "transparent":
         rect = ET.Element(f"{{{SVG_NS}}}rect", {
             "x": fmt(box.x), "y": fmt(box.y), "width": fmt(box.w), "height": fmt(box.h),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from autograph.errors import TooManyRequests, Unauthorized
 
+from tests.helpers import clock_at
+
 
 def test_session_state_is_cached_briefly_and_forgotten_on_write(stack: object, register: object,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
@@ -14,13 +16,13 @@ def test_session_state_is_cached_briefly_and_forgotten_on_write(stack: object, r
 
     user = register()  # type: ignore[operator]
     uid = user["user"]["id"]
-    clock = {"t": 1000.0}
-    monkeypatch.setattr(session_state, "_monotonic", lambda: clock["t"])
+    mono = {"t": 1000.0}
+    monkeypatch.setattr(session_state, "_monotonic", lambda: mono["t"])
     session_state.reset()
     assert session_state.lookup(uid).sessions_valid_after_ms == 0
     users.invalidate_sessions(uid, 123)
     assert session_state.lookup(uid).sessions_valid_after_ms == 0  # cached: a container may lag
-    clock["t"] += 11  # past AUTH_STATE_CACHE_SECONDS (10)
+    mono["t"] += 11  # past AUTH_STATE_CACHE_SECONDS (10)
     assert session_state.lookup(uid).sessions_valid_after_ms == 123
     users.invalidate_sessions(uid, 456)
     session_state.forget(uid)  # writers in the same process forget at once
@@ -65,13 +67,13 @@ def test_grace_window_returns_the_same_successor_then_expires(stack: object, reg
     from autograph.auth import sessions
 
     user = register()  # type: ignore[operator]
-    clock = {"t": 1_900_000_000.0}
-    monkeypatch.setattr(sessions, "now", lambda: clock["t"])
+    t = {"now": 1_900_000_000.0}
+    clock_at(monkeypatch, lambda: t["now"])
     token = sessions.start_family(user["user"]["id"])
     first = sessions.rotate(token).refresh_token
-    clock["t"] += 10  # the edge of the window still counts
+    t["now"] += 10  # the edge of the window still counts
     assert sessions.rotate(token).refresh_token == first
-    clock["t"] += 1
+    t["now"] += 1
     with pytest.raises(sessions.ReuseDetected):
         sessions.rotate(token)
     with pytest.raises(Exception, match="revoked"):
@@ -84,32 +86,31 @@ def test_access_token_round_trip_and_expiry(stack: object, monkeypatch: pytest.M
     token, ttl = tokens.issue_access_token("user-1", "u@example.com")
     claims = tokens.verify_access_token(token)
     assert claims.user_id == "user-1" and ttl == 3600
-    monkeypatch.setattr(tokens, "now", lambda: 0.0)  # issued at the epoch: long expired
+    clock_at(monkeypatch, lambda: 0.0)  # issued at the epoch: long expired
     old, _ = tokens.issue_access_token("user-1", "u@example.com")
     with pytest.raises(Unauthorized, match="expired"):
         tokens.verify_access_token(old)
 
 
 def test_throttle_window_counts_locks_and_expires(stack: object, monkeypatch: pytest.MonkeyPatch) -> None:
-    from autograph import ratelimit
     from autograph.auth import throttle
 
     from tests.helpers import unique_email
 
-    clock = {"t": 1_800_000_000.0}  # a multiple of 15 min: the window starts here
-    monkeypatch.setattr(ratelimit, "now", lambda: clock["t"])
+    t = {"now": 1_800_000_000.0}  # a multiple of 15 min: the window starts here
+    clock_at(monkeypatch, lambda: t["now"])
     email, ip = unique_email("throttle"), "203.0.113.7"
     for expected in range(1, 6):
         throttle.check(email, ip)
         assert throttle.record_failure(email, ip) == expected
-        clock["t"] += 10
+        t["now"] += 10
     with pytest.raises(TooManyRequests) as info:
         throttle.check(email, ip)
     assert info.value.retry_after == 15 * 60 - 50 + 1
     # OWASP: the same e-mail from another address is not locked out by someone else's failures.
     throttle.check(email, "198.51.100.9")
     throttle.check(email.upper(), "198.51.100.9")
-    clock["t"] = 1_800_000_000.0 + 15 * 60  # the window has passed
+    t["now"] = 1_800_000_000.0 + 15 * 60  # the window has passed
     throttle.check(email, ip)
     assert throttle.record_failure(email, ip) == 1  # a fresh window
 
@@ -121,8 +122,8 @@ def test_throttle_per_ip_blocks_spraying_across_emails(stack: object, monkeypatc
 
     from tests.helpers import unique_email
 
-    clock = {"t": 1_800_000_000.0 + 7 * 24 * 3600}
-    monkeypatch.setattr(ratelimit, "now", lambda: clock["t"])
+    t = {"now": 1_800_000_000.0 + 7 * 24 * 3600}
+    clock_at(monkeypatch, lambda: t["now"])
     ip = "203.0.113.99"
     limit = get_settings().login_ip_max_failures
     for i in range(limit):  # one failure each for many different accounts: no pair is locked

@@ -42,14 +42,6 @@ def test_check_names_the_missing_scope() -> None:
         scopes.check(["diagrams:read"], "PUT", "/v1/diagrams/x/star")
 
 
-
-
-
-
-
-
-
-
 def test_successor_is_bound_to_token_and_family() -> None:
     from autograph.auth.sessions import successor_of
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
-
-from .. import links
-from ..clock import iso, now
+from .. import clock, links
 from ..config import get_settings
 from ..errors import BadRequest, Conflict, Forbidden, TooManyRequests, Unauthorized, ValidationFailed
-from ..store import users
-from ..store.auth_models import EmailClaim, ResetTokenItem, UserItem
+from ..store import reset_tokens, users
 from . import audit, mail, passwords, session_state, sessions, throttle
 from .hashing import digest, new_secret
 from .tokens import issue_access_token
+
+if TYPE_CHECKING:
+    from ..store.auth_models import UserItem  # a read-only record from store.users
 
 BAD_CREDENTIALS = "The e-mail or password is incorrect."
 
@@ -40,7 +38,7 @@ class TokenPair:
 
 
 def now_ms() -> int:
-    return int(now() * 1000)
+    return int(clock.now() * 1000)
 
 
 def normalize_email(email: str) -> str:
@@ -67,27 +65,15 @@ def get_user(user_id: str) -> UserItem:
 
 
 def find_by_email(email: str) -> UserItem | None:
-    try:
-        claim = EmailClaim.get(*EmailClaim.key(normalize_email(email)))
-        return UserItem.get(*UserItem.key(claim.user_id))
-    except DoesNotExist:
-        return None
+    return users.find_by_email(normalize_email(email))
 
 
 def create_account(email: str, password: str, name: str | None, origin: audit.Origin) -> UserItem:
     email = normalize_email(email)
     passwords.check_policy(password, email)
-    user_id = uuid.uuid4().hex
-    user = UserItem(*UserItem.key(user_id), user_id=user_id, email=email, name=name, created_at=iso(),
-                    password_hash=passwords.hash_password(password))
-    claim = EmailClaim(*EmailClaim.key(email), user_id=user.user_id)
-    try:
-        with TransactWrite(connection=UserItem._get_connection().connection) as tx:
-            # Uniqueness is the condition on the claim, not a read before the write.
-            tx.save(claim, condition=EmailClaim.pk.does_not_exist())
-            tx.save(user, condition=UserItem.pk.does_not_exist())
-    except TransactWriteError as exc:
-        raise Conflict("An account with this e-mail already exists.") from exc
+    user = users.create(uuid.uuid4().hex, email, name, passwords.hash_password(password), clock.iso())
+    if user is None:  # the e-mail's claim exists: uniqueness by condition, not by a prior read
+        raise Conflict("An account with this e-mail already exists.")
     audit.record(user.user_id, "register", origin)
     return user
 
@@ -137,7 +123,7 @@ def sign_out_everywhere(user_id: str) -> None:
 
 
 def logout(user_id: str, refresh_token: str, everywhere: bool, origin: audit.Origin) -> None:
-    owner, family = sessions.owner_of(refresh_token)
+    owner, family_id = sessions.owner_of(refresh_token)
     if owner != user_id:
         # Someone else's token: not yours to revoke, and we do not say whose it is.
         raise Unauthorized("The refresh token is not valid.")
@@ -145,7 +131,7 @@ def logout(user_id: str, refresh_token: str, everywhere: bool, origin: audit.Ori
         sign_out_everywhere(user_id)
         audit.record(user_id, "logout_all", origin)
     else:
-        sessions.revoke_family(family)
+        sessions.revoke_family(user_id, family_id)
         audit.record(user_id, "logout", origin)
 
 
@@ -165,7 +151,7 @@ def change_password(user_id: str, current: str, new_password: str, origin: audit
     if passwords.verify_password(new_password, user.password_hash):
         raise ValidationFailed("The new password must differ from the current one.")
     revoked_at = now_ms()
-    users.set_password(user_id, passwords.hash_password(new_password), iso(), revoked_at)
+    users.set_password(user_id, passwords.hash_password(new_password), clock.iso(), revoked_at)
     session_state.forget(user_id)
     sessions.revoke_all(user_id)
     audit.record(user_id, "password_changed", origin)
@@ -178,9 +164,7 @@ def request_password_reset(email: str, origin: audit.Origin) -> None:
     if user is None:
         return
     token = new_secret("agp_")
-    ttl = get_settings().reset_token_ttl
-    ResetTokenItem(*ResetTokenItem.key(digest(token)), user_id=user.user_id, used=False,
-                   expires_at=int(now()) + ttl).save()
+    reset_tokens.create(digest(token), user.user_id, int(clock.now()) + get_settings().reset_token_ttl)
     link = f"{links.public_base_url()}/reset-password?token={token}"
     mail.send(user.email, "Reset your AutoGraph password",
               f"Use this token within one hour to choose a new password:\n\n{token}\n\n{link}\n")
@@ -189,23 +173,17 @@ def request_password_reset(email: str, origin: audit.Origin) -> None:
 
 def confirm_password_reset(token: str, new_password: str, origin: audit.Origin) -> None:
     invalid = BadRequest("The reset token is invalid, expired or already used.")
-    try:
-        item = ResetTokenItem.get(*ResetTokenItem.key(digest(token)), consistent_read=True)
-    except DoesNotExist as exc:
-        raise invalid from exc
+    item = reset_tokens.find(digest(token))
+    if item is None:
+        raise invalid
     user = users.find(item.user_id)
     if user is None:  # the account was deleted after the reset was requested
         raise invalid
     passwords.check_policy(new_password, user.email)
-    try:
-        # Spend the token atomically: exactly one confirm can win, and only before it expires.
-        item.update(
-            actions=[ResetTokenItem.used.set(True)],
-            condition=(ResetTokenItem.used == False) & (ResetTokenItem.expires_at > int(now())),  # noqa: E712
-        )
-    except UpdateError as exc:
-        raise invalid from exc
-    users.set_password(user.user_id, passwords.hash_password(new_password), iso(), now_ms())
+    # Spend the token atomically: exactly one confirm can win, and only before it expires.
+    if not reset_tokens.spend(digest(token), int(clock.now())):
+        raise invalid
+    users.set_password(user.user_id, passwords.hash_password(new_password), clock.iso(), now_ms())
     session_state.forget(user.user_id)
     sessions.revoke_all(user.user_id)
     throttle.clear(user.email, origin.source_ip or "unknown")

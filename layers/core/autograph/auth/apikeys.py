@@ -1,4 +1,8 @@
-"""API keys: shown once, stored only as SHA-256, resolved by the authorizer with one GetItem."""
+"""API keys: shown once, stored only as SHA-256, resolved by the authorizer with one GetItem.
+
+A user holds at most MAX_KEYS_PER_USER live keys; one more is a 409 until one is revoked
+(enforced by a condition in the create transaction, see store.apikeys).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,10 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-from pynamodb.transactions import TransactWrite
-
-from ..clock import iso
-from ..errors import NotFound
-from ..store.auth_models import ApiKeyLookup, ApiKeyRecord
+from .. import clock
+from ..errors import Conflict, NotFound
+from ..store import apikeys as store
+from ..store.base import ConditionFailed
 from .hashing import digest, new_secret
 from .scopes import SCOPES
 
@@ -32,73 +34,68 @@ def _scopes(stored: list[str] | None) -> list[str]:
     return list(SCOPES) if stored is None else [s for s in SCOPES if s in stored]
 
 
-def _connection() -> Any:
-    return ApiKeyRecord._get_connection().connection
+def _new_secret() -> tuple[str, str, str]:
+    """A secret, its hash and the prefix shown in listings."""
+    key = new_secret(KEY_PREFIX)
+    return key, digest(key), key[: len(KEY_PREFIX) + 6]
+
+
+def _out(key: store.ApiKey, secret: str | None = None) -> dict[str, Any]:
+    out = {"id": key.key_id, "name": key.name, "prefix": key.prefix, "created_at": key.created_at,
+           "scopes": _scopes(key.scopes)}
+    if secret is not None:
+        out["key"] = secret
+    return out
 
 
 def create(user_id: str, email: str, name: str, scopes: list[str]) -> dict[str, Any]:
-    key = new_secret(KEY_PREFIX)
-    key_hash = digest(key)
-    key_id = secrets.token_hex(8)
-    created = iso()
-    prefix = key[: len(KEY_PREFIX) + 6]
-    granted = _scopes(scopes)
-    with TransactWrite(connection=_connection()) as tx:
-        tx.save(ApiKeyRecord(*ApiKeyRecord.key(user_id, key_id), key_id=key_id, name=name,
-                             prefix=prefix, key_hash=key_hash, created_at=created, scopes=granted))
-        tx.save(ApiKeyLookup(*ApiKeyLookup.key(key_hash), user_id=user_id, key_id=key_id, email=email,
-                             scopes=granted),
-                condition=ApiKeyLookup.pk.does_not_exist())
-    return {"id": key_id, "name": name, "key": key, "prefix": prefix, "created_at": created,
-            "scopes": granted}
+    """A new key with these scopes; the secret is in this result only."""
+    secret, key_hash, prefix = _new_secret()
+    key = store.ApiKey(key_id=secrets.token_hex(8), name=name, prefix=prefix, created_at=clock.iso(),
+                       scopes=_scopes(scopes), key_hash=key_hash)
+    limit = MAX_KEYS_PER_USER
+    try:
+        store.create(user_id, email, key, limit)
+    except store.LimitReached as exc:
+        raise Conflict(f"An account holds at most {limit} API keys; revoke one you no longer use, "
+                       "then create this one.", extra={"limit": limit}) from exc
+    return _out(key, secret)
 
 
 def reissue(user_id: str, key_id: str) -> dict[str, Any]:
     """A new secret for an existing key; the old secret stops working in the same transaction.
     Used when a create is replayed: secrets are never stored, so they cannot be shown twice."""
+    key = store.find(user_id, key_id)
+    if key is None:
+        raise NotFound("No such API key.")
+    secret, key_hash, prefix = _new_secret()
     try:
-        record = ApiKeyRecord.get(*ApiKeyRecord.key(user_id, key_id), consistent_read=True)
-        old = ApiKeyLookup.get(*ApiKeyLookup.key(record.key_hash), consistent_read=True)
-    except DoesNotExist as exc:
-        raise NotFound("No such API key.") from exc
-    key = new_secret(KEY_PREFIX)
-    key_hash = digest(key)
-    prefix = key[: len(KEY_PREFIX) + 6]
-    with TransactWrite(connection=_connection()) as tx:
-        tx.update(record, actions=[ApiKeyRecord.key_hash.set(key_hash), ApiKeyRecord.prefix.set(prefix)],
-                  condition=ApiKeyRecord.key_hash == record.key_hash)
-        tx.delete(old)
-        tx.save(ApiKeyLookup(*ApiKeyLookup.key(key_hash), user_id=user_id, key_id=key_id, email=old.email,
-                             scopes=_scopes(record.scopes)),
-                condition=ApiKeyLookup.pk.does_not_exist())
-    return {"id": key_id, "name": record.name, "key": key, "prefix": prefix, "created_at": record.created_at,
-            "scopes": _scopes(record.scopes)}
+        store.replace_secret(user_id, key, key_hash, prefix, _scopes(key.scopes))
+    except ConditionFailed as exc:
+        raise Conflict("The API key changed meanwhile; try again.") from exc
+    return _out(store.ApiKey(key_id=key.key_id, name=key.name, prefix=prefix, created_at=key.created_at,
+                             scopes=key.scopes, key_hash=key_hash), secret)
 
 
 def list_keys(user_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
-    result = ApiKeyRecord.query(f"USER#{user_id}", ApiKeyRecord.sk.startswith("APIKEY#"),
-                                limit=limit, last_evaluated_key=cursor)
-    items = [{"id": r.key_id, "name": r.name, "prefix": r.prefix, "created_at": r.created_at,
-              "scopes": _scopes(r.scopes)} for r in result]
-    return items, result.last_evaluated_key
+    keys, last = store.list_page(user_id, limit, cursor)
+    return [_out(k) for k in keys], last
 
 
 def revoke(user_id: str, key_id: str) -> None:
     try:
-        record = ApiKeyRecord.get(*ApiKeyRecord.key(user_id, key_id), consistent_read=True)
-    except DoesNotExist as exc:
-        raise NotFound("No such API key.") from exc
-    with TransactWrite(connection=_connection()) as tx:
-        tx.delete(record)
-        tx.delete(ApiKeyLookup(*ApiKeyLookup.key(record.key_hash)))
+        deleted = store.delete(user_id, key_id)
+    except ConditionFailed as exc:
+        raise Conflict("The API key changed meanwhile; try again.") from exc
+    if not deleted:
+        raise NotFound("No such API key.")
 
 
 def resolve(key: str) -> KeyOwner | None:
     if not key.startswith(KEY_PREFIX):
         return None
-    try:
-        item = ApiKeyLookup.get(*ApiKeyLookup.key(digest(key)))
-    except DoesNotExist:
+    found = store.find_by_hash(digest(key))
+    if found is None:
         return None
-    return KeyOwner(user_id=item.user_id, email=item.email, key_id=item.key_id,
-                    scopes=tuple(_scopes(item.scopes)))
+    return KeyOwner(user_id=found.user_id, email=found.email, key_id=found.key_id,
+                    scopes=tuple(_scopes(found.scopes)))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..clock import iso, now
-from ..store.auth_models import AuditEvent
+from .. import clock
+from ..store import audit as store
 
 RETENTION_SECONDS = 365 * 24 * 3600
 
@@ -25,23 +24,13 @@ class Origin:
 
 
 def record(user_id: str, event: str, origin: Origin, detail: str | None = None) -> None:
-    assert event in EVENTS, event
-    at = iso()
-    AuditEvent(
-        f"USER#{user_id}", f"AUDIT#{at}#{secrets.token_hex(4)}",
-        event=event, at=at, source_ip=origin.source_ip, user_agent=origin.user_agent,
-        detail=detail, expires_at=int(now()) + RETENTION_SECONDS,
-    ).save()
+    if event not in EVENTS:  # a typo must not silently start a new kind of event
+        raise ValueError(f"unknown audit event {event!r}")
+    store.append(user_id, store.AuditEntry(event=event, at=clock.iso(), source_ip=origin.source_ip,
+                                           user_agent=origin.user_agent, detail=detail),
+                 expires_at=int(clock.now()) + RETENTION_SECONDS)
 
 
 def page(user_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
-    result = AuditEvent.query(
-        f"USER#{user_id}", AuditEvent.sk.startswith("AUDIT#"), scan_index_forward=False,
-        limit=limit, last_evaluated_key=cursor,
-    )
-    items = [
-        {"event": e.event, "at": e.at, "source_ip": e.source_ip, "user_agent": e.user_agent,
-         "detail": e.detail}
-        for e in result
-    ]
-    return items, result.last_evaluated_key
+    entries, last = store.page(user_id, limit, cursor)
+    return [asdict(e) for e in entries], last

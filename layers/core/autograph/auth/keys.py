@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from .. import clock
 from ..aws import client
-from ..clock import iso
 from ..config import get_settings
 
 BOOTSTRAP_TOKEN = "autograph-signing-key-bootstrap-v1-0000000000"  # 32..64 chars, fixed on purpose
@@ -69,8 +69,8 @@ def _new_key_document() -> str:
     pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
-    kid = f"ag-{time.strftime('%Y%m%d', time.gmtime())}-{secrets.token_hex(4)}"
-    return json.dumps({"active_kid": kid, "keys": [{"kid": kid, "private_pem": pem, "created_at": iso()}]})
+    kid = f"ag-{time.strftime('%Y%m%d', time.gmtime(clock.now()))}-{secrets.token_hex(4)}"
+    return json.dumps({"active_kid": kid, "keys": [{"kid": kid, "private_pem": pem, "created_at": clock.iso()}]})
 
 
 def _bootstrap(secret_id: str) -> None:

@@ -20,13 +20,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
-
-from ..clock import iso, now
+from .. import clock
 from ..config import get_settings
 from ..errors import Unauthorized
-from ..store.auth_models import RefreshTokenItem, TokenFamily
+from ..store import sessions as store
 from .hashing import digest, new_secret
 
 TOKEN_PREFIX = "agr_"
@@ -46,41 +43,26 @@ class ReuseDetected(Unauthorized):
         self.user_id = user_id
 
 
-def _connection():  # the models share one table and so one connection
-    return TokenFamily._get_connection().connection
-
-
 def start_family(user_id: str) -> str:
     """A new sign-in: a new family and its first token."""
-    ttl = get_settings().refresh_token_ttl
     token = new_secret(TOKEN_PREFIX)
-    token_hash = digest(token)
-    family_id = secrets.token_hex(12)
-    expires = int(now()) + ttl
-    with TransactWrite(connection=_connection()) as tx:
-        tx.save(TokenFamily(*TokenFamily.key(user_id, family_id), family_id=family_id, user_id=user_id,
-                            current_hash=token_hash, revoked=False, created_at=iso(), expires_at=expires))
-        tx.save(RefreshTokenItem(*RefreshTokenItem.key(token_hash), user_id=user_id,
-                                 family_id=family_id, expires_at=expires))
+    store.start_family(user_id, secrets.token_hex(12), digest(token), clock.iso(),
+                       int(clock.now()) + get_settings().refresh_token_ttl)
     return token
 
 
-def _lookup(token: str) -> tuple[RefreshTokenItem, TokenFamily]:
+def _lookup(token: str) -> tuple[store.RefreshToken, store.Family]:
     invalid = Unauthorized("The refresh token is not valid.")
     if not token.startswith(TOKEN_PREFIX):
         raise invalid
-    try:
-        item = RefreshTokenItem.get(*RefreshTokenItem.key(digest(token)), consistent_read=True)
-        family = TokenFamily.get(*TokenFamily.key(item.user_id, item.family_id), consistent_read=True)
-    except DoesNotExist as exc:
-        raise invalid from exc
-    if (item.expires_at or 0) <= now() or (family.expires_at or 0) <= now():
+    item = store.find_token(digest(token))
+    family = store.find_family(item.user_id, item.family_id) if item else None
+    if item is None or family is None:
+        raise invalid
+    t = clock.now()
+    if item.expires_at <= t or family.expires_at <= t:
         raise Unauthorized("The refresh token has expired.")
     return item, family
-
-
-def revoke_family(family: TokenFamily) -> None:
-    family.update(actions=[TokenFamily.revoked.set(True)])
 
 
 def successor_of(token: str, family_id: str) -> str:
@@ -90,11 +72,13 @@ def successor_of(token: str, family_id: str) -> str:
     return TOKEN_PREFIX + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
-def _within_grace(family: TokenFamily, token_hash: str, successor_hash: str) -> bool:
-    grace = get_settings().refresh_reuse_grace_seconds
+def within_grace(family: store.Family, token_hash: str, successor_hash: str, now: float, grace: int) -> bool:
+    """Is `token_hash` the token this family rotated away last, to `successor_hash`, no more than
+    `grace` seconds ago (and the family still alive)? Then presenting it again is two tabs
+    refreshing at once, not a leak."""
     return (grace > 0 and not family.revoked and family.previous_hash == token_hash
             and family.current_hash == successor_hash and family.rotated_at is not None
-            and now() - family.rotated_at <= grace)
+            and now - family.rotated_at <= grace)
 
 
 def rotate(token: str) -> Rotation:
@@ -105,38 +89,28 @@ def rotate(token: str) -> Rotation:
     fresh = successor_of(token, item.family_id)
     fresh_hash = digest(fresh)
     if family.current_hash == token_hash:
-        t = now()
+        t = clock.now()
         expires = int(t) + get_settings().refresh_token_ttl  # activity keeps a session alive
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                tx.update(
-                    family,
-                    actions=[TokenFamily.current_hash.set(fresh_hash), TokenFamily.expires_at.set(expires),
-                             TokenFamily.previous_hash.set(token_hash), TokenFamily.rotated_at.set(t)],
-                    condition=(TokenFamily.current_hash == token_hash) & (TokenFamily.revoked == False),  # noqa: E712
-                )
-                tx.save(RefreshTokenItem(*RefreshTokenItem.key(fresh_hash), user_id=item.user_id,
-                                         family_id=item.family_id, expires_at=expires))
+        if store.rotate(family, token_hash, fresh_hash, expires, t):
             return Rotation(user_id=item.user_id, refresh_token=fresh)
-        except TransactWriteError:
-            # A concurrent refresh with the same token won the race: it wrote our successor.
-            family.refresh(consistent_read=True)
-    if _within_grace(family, token_hash, fresh_hash):
+        # A concurrent refresh with the same token won the race: it wrote our successor.
+        family = store.find_family(item.user_id, item.family_id) or family
+    if within_grace(family, token_hash, fresh_hash, clock.now(), get_settings().refresh_reuse_grace_seconds):
         return Rotation(user_id=item.user_id, refresh_token=fresh)
-    revoke_family(family)
+    store.revoke_family(item.user_id, item.family_id)
     raise ReuseDetected(item.user_id)
 
 
-def owner_of(token: str) -> tuple[str, TokenFamily]:
-    item, family = _lookup(token)
-    return item.user_id, family
+def owner_of(token: str) -> tuple[str, str]:
+    """The user and family of a live refresh token (401 if it is not one)."""
+    item, _ = _lookup(token)
+    return item.user_id, item.family_id
+
+
+def revoke_family(user_id: str, family_id: str) -> None:
+    store.revoke_family(user_id, family_id)
 
 
 def revoke_all(user_id: str) -> int:
     """Revoke every family of the user (logout everywhere, password reset)."""
-    count = 0
-    for family in TokenFamily.query(f"USER#{user_id}", TokenFamily.sk.startswith("FAMILY#")):
-        if not family.revoked:
-            revoke_family(family)
-            count += 1
-    return count
+    return store.revoke_all(user_id)

@@ -9,15 +9,24 @@
 | reset token     | RESET#<sha256>     | RESET                  | single use; TTL                        |
 | API key lookup  | APIKEY#<sha256>    | APIKEY                 | authorizer's one GetItem; scopes       |
 | API key record  | USER#<id>          | APIKEY#<kid>           | listing without secrets                |
+| API key roster  | USER#<id>          | APIKEYS                | set of live key ids: the per-user limit |
 | audit event     | USER#<id>          | AUDIT#<iso>#<rand>     | newest first by querying backwards     |
 
 Sign-in failure windows are `store.rate_windows` items (RATE#login-fail#<email>|<ip>, RATE#login-fail-ip#<ip>).
-Data access for new code goes through `store/users.py` (profile) and `store/purge.py` (deletion).
+Only the store reads these models: `store/users.py` (profile, e-mail claim), `store/sessions.py`
+(families, refresh tokens), `store/reset_tokens.py`, `store/apikeys.py`, `store/audit.py`, and
+`store/purge.py` (account deletion).
 """
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
 
 from .base import TableModel
 
@@ -35,7 +44,7 @@ class UserItem(TableModel):
 
     @staticmethod
     def key(user_id: str) -> tuple[str, str]:
-        return f"USER#{user_id}", "PROFILE"
+        return user_partition(user_id), "PROFILE"
 
 
 class EmailClaim(TableModel):
@@ -44,6 +53,11 @@ class EmailClaim(TableModel):
     @staticmethod
     def key(email: str) -> tuple[str, str]:
         return f"EMAIL#{email.lower()}", "EMAIL"
+
+
+def user_partition(user_id: str) -> str:
+    """The partition of everything one user owns on the auth side (profile, families, keys, audit)."""
+    return f"USER#{user_id}"
 
 
 class TokenFamily(TableModel):
@@ -57,7 +71,9 @@ class TokenFamily(TableModel):
 
     @staticmethod
     def key(user_id: str, family_id: str) -> tuple[str, str]:
-        return f"USER#{user_id}", f"FAMILY#{family_id}"
+        return user_partition(user_id), f"FAMILY#{family_id}"
+
+    SK_PREFIX = "FAMILY#"
 
 
 class RefreshTokenItem(TableModel):
@@ -99,7 +115,20 @@ class ApiKeyRecord(TableModel):
 
     @staticmethod
     def key(user_id: str, key_id: str) -> tuple[str, str]:
-        return f"USER#{user_id}", f"APIKEY#{key_id}"
+        return user_partition(user_id), f"APIKEY#{key_id}"
+
+    SK_PREFIX = "APIKEY#"
+
+
+class ApiKeyRoster(TableModel):
+    """The ids of the user's live keys. Creating a key adds to the set on condition that it holds
+    fewer than the limit, in the same transaction as the key: the limit holds under races."""
+
+    key_ids = UnicodeSetAttribute(null=True)  # DynamoDB drops an emptied set: absent means none
+
+    @staticmethod
+    def key(user_id: str) -> tuple[str, str]:
+        return user_partition(user_id), "APIKEYS"
 
 
 class AuditEvent(TableModel):
@@ -108,3 +137,9 @@ class AuditEvent(TableModel):
     source_ip = UnicodeAttribute(null=True)
     user_agent = UnicodeAttribute(null=True)
     detail = UnicodeAttribute(null=True)
+
+    SK_PREFIX = "AUDIT#"
+
+    @staticmethod
+    def key(user_id: str, at: str, nonce: str) -> tuple[str, str]:
+        return user_partition(user_id), f"AUDIT#{at}#{nonce}"

@@ -1,6 +1,7 @@
 """Data access for the user aggregate: the profile item and its e-mail claim.
 
-Key formats live in `auth_models`; callers speak in user ids and e-mails only.
+Key formats live in `auth_models`; callers speak in user ids and e-mails only. Returned
+`UserItem`s are read-only records: callers change users through the functions here.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from .auth_models import EmailClaim, UserItem
+from .base import cancelled_by_condition, write_together
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,35 @@ class AuthState:
 
     exists: bool
     sessions_valid_after_ms: int = 0
+
+
+def create(user_id: str, email: str, name: str | None, password_hash: str, created_at: str) -> UserItem | None:
+    """A new user and the claim on their (lower-cased) e-mail, in one transaction. None when the
+    e-mail is taken: uniqueness is the claim's condition, not a read before the write."""
+    user = UserItem(*UserItem.key(user_id), user_id=user_id, email=email, name=name,
+                    created_at=created_at, password_hash=password_hash)
+    claim = EmailClaim(*EmailClaim.key(email), user_id=user_id)
+
+    def writes(tx: TransactWrite) -> None:
+        tx.save(claim, condition=EmailClaim.pk.does_not_exist())
+        tx.save(user, condition=UserItem.pk.does_not_exist())
+
+    try:
+        write_together(UserItem, writes)
+    except TransactWriteError as exc:
+        if cancelled_by_condition(exc):
+            return None
+        raise
+    return user
+
+
+def find_by_email(email: str) -> UserItem | None:
+    """The user holding this e-mail's claim (two GetItems: claim, then profile)."""
+    try:
+        claim = EmailClaim.get(*EmailClaim.key(email))
+        return UserItem.get(*UserItem.key(claim.user_id))
+    except DoesNotExist:
+        return None
 
 
 def find(user_id: str) -> UserItem | None:
@@ -56,10 +87,14 @@ def delete_identity(user: UserItem) -> bool:
     """Remove the profile and free the e-mail in one transaction: from here on the user does
     not exist (tokens get 401) and the address can sign up again. False if a concurrent
     deletion got there first."""
+    def writes(tx: TransactWrite) -> None:
+        tx.delete(UserItem(*UserItem.key(user.user_id)), condition=UserItem.pk.exists())
+        tx.delete(EmailClaim(*EmailClaim.key(user.email)), condition=EmailClaim.user_id == user.user_id)
+
     try:
-        with TransactWrite(connection=UserItem._get_connection().connection) as tx:
-            tx.delete(UserItem(*UserItem.key(user.user_id)), condition=UserItem.pk.exists())
-            tx.delete(EmailClaim(*EmailClaim.key(user.email)), condition=EmailClaim.user_id == user.user_id)
-    except TransactWriteError:
-        return False
+        write_together(UserItem, writes)
+    except TransactWriteError as exc:
+        if cancelled_by_condition(exc):
+            return False
+        raise
     return True

@@ -1,35 +1,18 @@
-"""Routes that change the account itself: password change and account deletion.
-
-Only a signed-in person (an access token) may call them; the authorizer already refuses API
-keys here (autograph.auth.scopes), and `person` checks again so a route never relies on one guard.
-"""
+"""Routes: the account itself (profile, password change, deletion)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from ..errors import Forbidden
-from ..http.principal import Principal, current_principal, source_ip, user_agent
-from . import accounts, audit, deletion
-from .schema import AccountDeletedOut, AccountDeleteIn, PasswordChangeIn, TokensOut
+from ...http.params import Caller
+from .. import accounts, deletion
+from ..schema import AccountDeletedOut, AccountDeleteIn, PasswordChangeIn, TokensOut, UserOut
+from .common import Person, origin
 
 router = APIRouter(tags=["auth"])
-
-
-def person(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-    if principal.auth_type != "jwt":
-        raise Forbidden("API keys cannot manage keys, sessions or the account; sign in instead.")
-    return principal
-
-
-Person = Annotated[Principal, Depends(person)]
-
-
-def origin(request: Request) -> audit.Origin:
-    return audit.Origin(source_ip=source_ip(request), user_agent=user_agent(request))
 
 
 @router.post("/v1/auth/password", response_model=TokensOut,
@@ -52,3 +35,8 @@ def delete_me(body: AccountDeleteIn, request: Request, caller: Person) -> Respon
         return Response(status_code=204)
     return JSONResponse(status_code=202, content={
         "status": "deleting", "detail": "The account is deleted; its data is being purged in the background."})
+
+
+@router.get("/v1/auth/me", response_model=UserOut)
+def me(caller: Caller) -> dict[str, Any]:
+    return accounts.public_user(accounts.get_user(caller.user_id))

@@ -9,13 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, freeze_clock
 
 V1 = "flowchart LR\n  a[Client] --> b[API]\n  b --> c[(DB)]\n"
 V2 = "flowchart LR\n  a[Client] --> b[API]\n  b --> d[Cache]\n  d --> c[(DB)]\n"
-
-# A fixed instant a few minutes into every fixed window (1-, 15- and 60-minute ones).
-MID_WINDOW = 3600 * 500_000 + 200.0
 
 
 def make(api: httpx.Client, headers: dict[str, str], **body: Any) -> dict[str, Any]:
@@ -179,10 +176,9 @@ def test_share_password_needs_eight_characters(api: httpx.Client, owner: dict[st
 
 def test_wrong_share_passwords_are_limited_per_link(api: httpx.Client, owner: dict[str, Any], stack: Any,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from autograph import ratelimit
     from autograph.config import get_settings
 
-    monkeypatch.setattr(ratelimit, "now", lambda: MID_WINDOW)  # the guesses never straddle two windows
+    freeze_clock(monkeypatch)  # the guesses never straddle two windows
     h = owner["headers"]
     d = make(api, h)
     link = _share(api, h, d["id"], password="right-password")
@@ -208,7 +204,7 @@ def test_wrong_share_passwords_are_limited_per_address(api: httpx.Client, owner:
     from autograph import ratelimit
     from autograph.config import get_settings
 
-    monkeypatch.setattr(ratelimit, "now", lambda: MID_WINDOW)  # the guesses never straddle two windows
+    freeze_clock(monkeypatch)  # the guesses never straddle two windows
     h = owner["headers"]
     d = make(api, h)
     links = [_share(api, h, d["id"], password="right-password") for _ in range(2)]

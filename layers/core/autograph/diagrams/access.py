@@ -6,18 +6,23 @@ deletes, restores, moves, shares and manages collaborators. A caller with no rol
 diagrams are reachable only by their owner, through the routes that accept them.
 
 Cost: one consistent GetItem for the owner; a second GetItem (the collaborator item) otherwise.
+A folder named in a request body must be one of the caller's (one GetItem; unknown is a 422).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import DoesNotExist
-
-from ..clock import iso, now
-from ..errors import Conflict, Forbidden, NotFound
-from ..store.diagram_models import CollaboratorItem, DiagramItem
+from .. import clock
+from ..errors import Conflict, Forbidden, NotFound, UnknownReference
+from ..exports.thumbnails import url as thumbnail_url
+from ..store import collaborators as collaborator_store
+from ..store import diagrams as diagram_store
+from ..store import folders as folder_store
 from . import content as content_mod
+
+if TYPE_CHECKING:
+    from ..store.diagram_models import DiagramItem, FolderItem
 
 RANK = {"viewer": 1, "editor": 2, "owner": 3}
 TRASH_SECONDS = 30 * 24 * 3600
@@ -28,12 +33,7 @@ def not_found() -> NotFound:
 
 
 def head(diagram_id: str) -> DiagramItem | None:
-    if not diagram_id or len(diagram_id) > 64:
-        return None
-    try:
-        return DiagramItem.get(*DiagramItem.key(diagram_id), consistent_read=True)
-    except DoesNotExist:
-        return None
+    return diagram_store.get_head(diagram_id)
 
 
 def is_trashed(item: DiagramItem) -> bool:
@@ -42,17 +42,14 @@ def is_trashed(item: DiagramItem) -> bool:
 
 def expired(item: DiagramItem) -> bool:
     """TTL deletes lazily: a trashed item past its expiry is already gone for readers."""
-    return item.expires_at is not None and item.expires_at <= now()
+    return item.expires_at is not None and item.expires_at <= clock.now()
 
 
 def role_of(item: DiagramItem, user_id: str) -> str | None:
     if item.owner_id == user_id:
         return "owner"
-    try:
-        collab = CollaboratorItem.get(*CollaboratorItem.key(item.diagram_id, user_id), consistent_read=True)
-    except DoesNotExist:
-        return None
-    return collab.role
+    collab = collaborator_store.get(item.diagram_id, user_id)
+    return collab.role if collab is not None else None
 
 
 def check_role(role: str | None, need: str) -> None:
@@ -81,8 +78,16 @@ def require(diagram_id: str, user_id: str, need: str = "viewer", *, trashed: str
     return item, role  # type: ignore[return-value]
 
 
+def require_folder(owner: str, folder_id: str, *, field: str) -> FolderItem:
+    """A folder named in a request body: unknown is a 422 (the request is wrong, not the URL)."""
+    item = folder_store.get(owner, folder_id)
+    if item is None:
+        raise UnknownReference(f"{field}: no such folder.")
+    return item
+
+
 def _iso_ts(ts: float | None) -> str | None:
-    return iso(ts) if ts else None
+    return clock.iso(ts) if ts else None
 
 
 def summary(item: DiagramItem, role: str | None = None) -> dict[str, Any]:
@@ -95,9 +100,7 @@ def summary(item: DiagramItem, role: str | None = None) -> dict[str, Any]:
     if role:
         out["role"] = role
     if item.thumbnail_key:  # issue 7: a presigned GET of the 256x256 PNG (signed locally)
-        from ..exports.thumbnails import url
-
-        out["thumbnail_url"] = url(item.thumbnail_key)
+        out["thumbnail_url"] = thumbnail_url(item.thumbnail_key)
     if item.deleted_at:
         out["deleted_at"] = item.deleted_at
         out["purge_at"] = _iso_ts(item.expires_at)

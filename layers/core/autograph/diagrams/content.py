@@ -18,9 +18,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from ..aws import client
 from ..config import get_settings
 from ..errors import PayloadTooLarge, ValidationFailed
+from ..store import blobs
 from .schema import Content
 
 MERMAID_MAX = 100 * 1024
@@ -29,6 +29,11 @@ CANVAS_MAX_BYTES = 5 * 1024 * 1024
 CANVAS_MAX_SHAPES = 5000
 INLINE_MAX = 64 * 1024
 SEARCH_MAX = 8 * 1024
+# Trash tagging: the DiagramsBucket lifecycle rule expires tagged objects after TAG_EXPIRY_DAYS
+# (> the 30-day trash TTL, so an object never goes before the item pointing at it).
+TRASH_TAG_KEY = "autograph-trashed"
+TRASH_TAG_VALUE = "true"
+TAG_EXPIRY_DAYS = 31
 
 ALLOWED_PARTS = {
     "mermaid": {"mermaid"},
@@ -133,8 +138,7 @@ def store(prefix: str, content: dict[str, Any]) -> Stored:
     if len(raw) <= INLINE_MAX:
         return Stored(inline=raw.decode(), key=None, size=len(raw))
     key = f"{prefix}/{secrets.token_hex(12)}.json"
-    client("s3").put_object(Bucket=get_settings().diagrams_bucket, Key=key, Body=raw,
-                            ContentType="application/json")
+    blobs.put(get_settings().diagrams_bucket, key, raw, "application/json")
     return Stored(inline=None, key=key, size=len(raw))
 
 
@@ -142,31 +146,34 @@ def load(inline: str | None, key: str | None) -> dict[str, Any]:
     if inline is not None:
         return json.loads(inline)
     if key:
-        obj = client("s3").get_object(Bucket=get_settings().diagrams_bucket, Key=key)
-        return json.loads(obj["Body"].read())
+        blob = blobs.get(get_settings().diagrams_bucket, key)
+        if blob is None:  # objects are immutable and outlive their items: a lost one is a fault
+            raise LookupError(f"diagram content {key} is missing from the diagrams bucket")
+        return json.loads(blob.data)
     return {}
 
 
 def discard(stored: Stored) -> None:
     """Drop an object written for a write that lost its race."""
     if stored.key:
-        client("s3").delete_object(Bucket=get_settings().diagrams_bucket, Key=stored.key)
+        blobs.delete(get_settings().diagrams_bucket, stored.key)
 
 
 def delete_prefix(prefix: str) -> int:
-    s3 = client("s3")
-    bucket = get_settings().diagrams_bucket
-    removed = 0
-    token: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix + "/"}
-        if token:
-            kwargs["ContinuationToken"] = token
-        page = s3.list_objects_v2(**kwargs)
-        keys = [{"Key": o["Key"]} for o in page.get("Contents") or []]
-        if keys:
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
-            removed += len(keys)
-        if not page.get("IsTruncated"):
-            return removed
-        token = page.get("NextContinuationToken")
+    """Every current object under `prefix/` (the bucket's lifecycle removes older versions)."""
+    return blobs.delete_under(get_settings().diagrams_bucket, prefix + "/")
+
+
+# ------------------------------------------------------------------ trash tagging
+def _object_keys(diagram_id: str) -> list[str]:
+    return list(blobs.keys_under(get_settings().diagrams_bucket, f"diagrams/{diagram_id}/"))
+
+
+def tag_trashed(diagram_id: str) -> int:
+    """Tag every object under `diagrams/<id>/` so the bucket lifecycle expires it."""
+    return blobs.tag(get_settings().diagrams_bucket, _object_keys(diagram_id), {TRASH_TAG_KEY: TRASH_TAG_VALUE})
+
+
+def untag_trashed(diagram_id: str) -> int:
+    """Remove the trash tag from every object under `diagrams/<id>/` (restore)."""
+    return blobs.untag(get_settings().diagrams_bucket, _object_keys(diagram_id))

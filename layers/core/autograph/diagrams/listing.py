@@ -14,67 +14,41 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import QueryError
-
-from ..clock import now
+from .. import clock
 from ..errors import BadRequest
-from ..store.diagram_models import CollaboratorItem, DiagramItem
+from ..store import collaborators as collaborator_store
+from ..store import diagrams as diagram_store
+from ..store.base import InvalidCursor
 from . import access
 
-INDEX = {"updated_at": DiagramItem.gsi1, "created_at": DiagramItem.gsi2, "title": DiagramItem.gsi3}
+if TYPE_CHECKING:
+    from ..store.diagram_models import DiagramItem
 
-
-def _filters(folder_id: str | None, tag: str | None, starred: bool | None, dtype: str | None, q: str | None) -> Any:
-    cond = None
-
-    def add(c: Any) -> None:
-        nonlocal cond
-        cond = c if cond is None else cond & c
-
-    if folder_id == "root":
-        add(DiagramItem.folder_id.does_not_exist())
-    elif folder_id:
-        add(DiagramItem.folder_id == folder_id)
-    if tag:
-        add(DiagramItem.tags.contains(tag))
-    if starred is not None:
-        add(DiagramItem.starred == starred)
-    if dtype:
-        add(DiagramItem.dtype == dtype)
-    if q:
-        add(DiagramItem.search_text.contains(q.lower()))
-    return cond
-
-
-def _bad_cursor(exc: Exception) -> BadRequest:
+def _bad_cursor() -> BadRequest:
     return BadRequest("The cursor is not valid for this list; start again without it.")
 
 
 def own(user_id: str, *, limit: int, cursor: dict[str, Any] | None, sort: str, order: str,
         folder_id: str | None, tag: str | None, starred: bool | None, dtype: str | None,
         q: str | None) -> tuple[list[dict[str, Any]], Any]:
-    index = INDEX[sort]
     try:
-        result = index.query(f"DLIVE#{user_id}", scan_index_forward=(order == "asc"),
-                             filter_condition=_filters(folder_id, tag, starred, dtype, q),
-                             limit=limit, last_evaluated_key=cursor)
-        items = [access.summary(d, "owner") for d in result]
-    except QueryError as exc:
-        raise _bad_cursor(exc) from exc
-    return items, result.last_evaluated_key
+        items, last = diagram_store.live_page(
+            user_id, sort=sort, ascending=order == "asc", limit=limit, cursor=cursor,
+            folder_id=None if folder_id == "root" else folder_id, no_folder=folder_id == "root",
+            tag=tag, starred=starred, dtype=dtype, q=q)
+    except InvalidCursor as exc:
+        raise _bad_cursor() from exc
+    return [access.summary(d, "owner") for d in items], last
 
 
 def trash(user_id: str, *, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
     try:
-        result = DiagramItem.gsi1.query(f"DTRASH#{user_id}", scan_index_forward=False,
-                                        filter_condition=DiagramItem.expires_at > int(now()),
-                                        limit=limit, last_evaluated_key=cursor)
-        items = [access.summary(d, "owner") for d in result]
-    except QueryError as exc:
-        raise _bad_cursor(exc) from exc
-    return items, result.last_evaluated_key
+        items, last = diagram_store.trash_page(user_id, alive_after=int(clock.now()), limit=limit, cursor=cursor)
+    except InvalidCursor as exc:
+        raise _bad_cursor() from exc
+    return [access.summary(d, "owner") for d in items], last
 
 
 def _matches(item: DiagramItem, tag: str | None, starred: bool | None, dtype: str | None, q: str | None) -> bool:
@@ -95,22 +69,17 @@ def shared_with_me(user_id: str, *, limit: int, cursor: dict[str, Any] | None, t
     start = cursor
     while True:
         try:
-            page = CollaboratorItem.gsi1.query(f"SHARED#{user_id}", scan_index_forward=False, limit=limit,
-                                               last_evaluated_key=start)
-            collabs = list(page)
-        except QueryError as exc:
-            raise _bad_cursor(exc) from exc
-        heads = {d.diagram_id: d for d in DiagramItem.batch_get([DiagramItem.key(c.diagram_id) for c in collabs])} \
-            if collabs else {}
+            collabs, next_start = collaborator_store.shared_with_page(user_id, limit, start)
+        except InvalidCursor as exc:
+            raise _bad_cursor() from exc
+        heads = diagram_store.get_heads([c.diagram_id for c in collabs])
         for collab in collabs:
             item = heads.get(collab.diagram_id)
             if item is not None and _matches(item, tag, starred, dtype, q):
                 out.append(access.summary(item, collab.role))
             if len(out) == limit:
-                last = {"pk": {"S": collab.pk}, "sk": {"S": collab.sk},
-                        "gsi1pk": {"S": collab.gsi1pk}, "gsi1sk": {"S": collab.gsi1sk}}
-                more = collab is not collabs[-1] or page.last_evaluated_key is not None
-                return out, (last if more else None)
-        start = page.last_evaluated_key
+                more = collab is not collabs[-1] or next_start is not None
+                return out, (collaborator_store.cursor_after(collab) if more else None)
+        start = next_start
         if not start:
             return out, None

@@ -22,18 +22,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
-
-from .. import links, ratelimit
+from .. import clock, links, ratelimit
 from ..auth import passwords
-from ..clock import iso, now
 from ..config import get_settings
-from ..errors import Forbidden, Gone, NotFound, Unauthorized
-from ..store.diagram_models import DiagramItem, ShareItem
-from . import access, expiry, service
+from ..errors import BadRequest, Forbidden, Gone, NotFound, Unauthorized
+from ..store import shares as share_store
+from ..store.base import ConditionFailed, InvalidCursor
+from . import access, lifecycle, service
 from .schema import DiagramPatch, ShareIn
+
+if TYPE_CHECKING:
+    from ..store.diagram_models import DiagramItem, ShareItem
 
 
 def _digest(token: str) -> str:
@@ -41,7 +42,7 @@ def _digest(token: str) -> str:
 
 
 def _iso_or_none(ts: float | None) -> str | None:
-    return iso(ts) if ts else None
+    return clock.iso(ts) if ts else None
 
 
 def _out(s: ShareItem) -> dict[str, Any]:
@@ -54,15 +55,14 @@ def create(user_id: str, diagram_id: str, body: ShareIn) -> dict[str, Any]:
     item, _ = access.require(diagram_id, user_id, "owner")
     token = secrets.token_urlsafe(24)
     share_id = secrets.token_hex(8)
-    expires = int(now()) + body.expires_in_days * 86400 if body.expires_in_days else None
-    share = ShareItem(
-        *ShareItem.key(_digest(token)), share_id=share_id, diagram_id=item.diagram_id, owner_id=user_id,
-        permission=body.permission, password_hash=passwords.hash_password(body.password) if body.password else None,
-        created_at=iso(), link_expires_at=expires, revoked=False, view_count=0,
-        gsi1pk=f"DSHARES#{item.diagram_id}", gsi1sk=share_id,
-    )
-    share.save(condition=ShareItem.pk.does_not_exist())
-    expiry.follow_head(item.diagram_id, share.pk, share.sk)
+    expires = int(clock.now()) + body.expires_in_days * 86400 if body.expires_in_days else None
+    share = share_store.create(
+        _digest(token), share_id=share_id, diagram_id=item.diagram_id, owner_id=user_id, permission=body.permission,
+        password_hash=passwords.hash_password(body.password) if body.password else None,
+        created_at=clock.iso(), link_expires_at=expires)
+    ttl = lifecycle.ttl_if_trashed(item.diagram_id)
+    if ttl is not None:  # trashed while the link was written: it expires with the diagram
+        share_store.expire_with_head(share, ttl)
     url = f"{links.public_base_url()}/v1/shared/{token}"
     return {"id": share_id, "token": token, "url": url, "permission": body.permission,
             "expires_at": _iso_or_none(expires)}
@@ -71,17 +71,22 @@ def create(user_id: str, diagram_id: str, body: ShareIn) -> dict[str, Any]:
 def list_page(user_id: str, diagram_id: str, limit: int, cursor: dict[str, Any] | None
               ) -> tuple[list[dict[str, Any]], Any]:
     item, _ = access.require(diagram_id, user_id, "owner")
-    result = ShareItem.gsi1.query(f"DSHARES#{item.diagram_id}", limit=limit, last_evaluated_key=cursor)
-    return [_out(s) for s in result], result.last_evaluated_key
+    try:
+        found, last = share_store.page(item.diagram_id, limit, cursor)
+    except InvalidCursor as exc:
+        raise BadRequest("The cursor is not valid for this list; start again without it.") from exc
+    return [_out(s) for s in found], last
 
 
 def revoke(user_id: str, diagram_id: str, share_id: str) -> None:
     item, _ = access.require(diagram_id, user_id, "owner")
-    found = list(ShareItem.gsi1.query(f"DSHARES#{item.diagram_id}", ShareItem.gsi1sk == share_id, limit=1))
-    if not found or found[0].revoked:
+    share = share_store.find(item.diagram_id, share_id)
+    if share is None or share.revoked:
         raise NotFound("No such share link.")
-    found[0].update(actions=[ShareItem.revoked.set(True), ShareItem.revoked_at.set(iso())],
-                    condition=ShareItem.pk.exists())
+    try:
+        share_store.revoke(share, clock.iso())
+    except ConditionFailed as exc:  # purged with its diagram meanwhile
+        raise NotFound("No such share link.") from exc
 
 
 def _check_password(share: ShareItem, password: str | None, source_ip: str) -> None:
@@ -104,13 +109,12 @@ def _check_password(share: ShareItem, password: str | None, source_ip: str) -> N
 def _open(token: str, password: str | None, source_ip: str) -> tuple[ShareItem, DiagramItem]:
     if not token or len(token) > 128:
         raise NotFound("No such share link.")
-    try:
-        share = ShareItem.get(*ShareItem.key(_digest(token)), consistent_read=True)
-    except DoesNotExist as exc:
-        raise NotFound("No such share link.") from exc
+    share = share_store.get(_digest(token))
+    if share is None:
+        raise NotFound("No such share link.")
     if share.revoked:
         raise Gone("This share link was revoked.")
-    if share.link_expires_at is not None and share.link_expires_at <= now():
+    if share.link_expires_at is not None and share.link_expires_at <= clock.now():
         raise Gone("This share link has expired.")
     if share.password_hash is not None:
         _check_password(share, password, source_ip)
@@ -130,9 +134,8 @@ def anonymous_view(diagram: dict[str, Any], permission: str) -> dict[str, Any]:
 def view(token: str, password: str | None, source_ip: str = "unknown") -> dict[str, Any]:
     share, item = _open(token, password, source_ip)
     try:
-        share.update(actions=[ShareItem.view_count.add(1), ShareItem.last_viewed_at.set(iso())],
-                     condition=ShareItem.pk.exists())
-    except UpdateError as exc:
+        share_store.record_view(share, clock.iso())
+    except ConditionFailed as exc:
         raise Gone("This share link was removed.") from exc
     return anonymous_view(access.full(item), share.permission)
 

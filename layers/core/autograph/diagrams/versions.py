@@ -1,4 +1,4 @@
-"""Version history: immutable snapshots `VERSION#<n>` in the diagram's partition, newest first.
+"""Version history: immutable snapshots of each version in the diagram's partition, newest first.
 
 A snapshot shares its content (inline JSON or an immutable S3 object) with the head that created
 it. Only `label` and `comment` of a snapshot ever change. Should the snapshot of the head's own
@@ -11,15 +11,17 @@ content object; `restored_from` records n). If-Match is optional there: when sen
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import DoesNotExist, QueryError, UpdateError
-
-from ..errors import BadRequest, NotFound
-from ..store.diagram_models import DiagramItem, VersionItem
+from ..errors import BadRequest, NotFound, ValidationFailed
+from ..store import diagrams as diagram_store
+from ..store.base import InvalidCursor
 from . import access, diff, service
 from . import content as content_mod
 from .schema import VersionPatch
+
+if TYPE_CHECKING:
+    from ..store.diagram_models import DiagramItem, VersionItem
 
 
 def _summary(v: VersionItem) -> dict[str, Any]:
@@ -29,34 +31,34 @@ def _summary(v: VersionItem) -> dict[str, Any]:
 
 
 def _heal(item: DiagramItem) -> VersionItem:
-    service.save_snapshot(item, item.last_edited_by)
-    return VersionItem.get(*VersionItem.key(item.diagram_id, int(item.version)), consistent_read=True)
+    diagram_store.save_snapshot(item, item.last_edited_by)
+    healed = diagram_store.get_version(item.diagram_id, int(item.version))
+    assert healed is not None  # just written (or written by someone else first)
+    return healed
 
 
 def _load(item: DiagramItem, number: int) -> VersionItem:
     if number < 1 or number > int(item.version):
         raise NotFound(f"No version {number}.")
-    try:
-        return VersionItem.get(*VersionItem.key(item.diagram_id, number), consistent_read=True)
-    except DoesNotExist as exc:
-        if number == int(item.version):
-            return _heal(item)
-        raise NotFound(f"No version {number}.") from exc
+    found = diagram_store.get_version(item.diagram_id, number)
+    if found is not None:
+        return found
+    if number == int(item.version):
+        return _heal(item)
+    raise NotFound(f"No version {number}.")
 
 
 def list_page(user_id: str, diagram_id: str, limit: int, cursor: dict[str, Any] | None
               ) -> tuple[list[dict[str, Any]], Any]:
     item, _ = access.require(diagram_id, user_id, "viewer")
     try:
-        result = VersionItem.query(item.pk, VersionItem.sk.startswith("VERSION#"), scan_index_forward=False,
-                                   limit=limit, last_evaluated_key=cursor, consistent_read=True)
-        rows = list(result)
-    except QueryError as exc:
+        rows, last = diagram_store.versions_page(item.diagram_id, limit, cursor)
+    except InvalidCursor as exc:
         raise BadRequest("The cursor is not valid for this list; start again without it.") from exc
     if cursor is None and (not rows or int(rows[0].number) != int(item.version)):
         rows.insert(0, _heal(item))
         rows = rows[:limit]
-    return [_summary(v) for v in rows], result.last_evaluated_key
+    return [_summary(v) for v in rows], last
 
 
 def get(user_id: str, diagram_id: str, number: int) -> dict[str, Any]:
@@ -69,21 +71,14 @@ def get(user_id: str, diagram_id: str, number: int) -> dict[str, Any]:
 
 def annotate(user_id: str, diagram_id: str, number: int, body: VersionPatch) -> dict[str, Any]:
     item, _ = access.require(diagram_id, user_id, "editor")
-    v = _load(item, number)
+    _load(item, number)
     fields = body.model_fields_set
-    actions = []
-    if "label" in fields:
-        actions.append(VersionItem.label.set(body.label) if body.label else VersionItem.label.remove())
-    if "comment" in fields:
-        actions.append(VersionItem.comment.set(body.comment) if body.comment else VersionItem.comment.remove())
-    if not actions:
-        from ..errors import ValidationFailed
-
+    changes = {name: getattr(body, name) or None for name in ("label", "comment") if name in fields}
+    if not changes:
         raise ValidationFailed("Nothing to update: send label or comment.")
-    try:
-        v.update(actions=actions, condition=VersionItem.sk.exists())
-    except UpdateError as exc:
-        raise NotFound(f"No version {number}.") from exc
+    v = diagram_store.annotate_version(item.diagram_id, number, **changes)
+    if v is None:
+        raise NotFound(f"No version {number}.")
     return _summary(v)
 
 

@@ -19,7 +19,7 @@ gsi3 = DLIVE#<owner> / <lower(title)[:100]>#<id>. A trashed head has gsi1 = DTRA
   removed), sets `expires_at` (TTL, 30 days); restore puts the keys back and clears the TTL.
   The same `expires_at` goes on every child (VERSION#, COLLAB#, the SHARE# items of DSHARES#<id>)
   and the diagram's S3 objects get the tag `autograph-trashed=true` (lifecycle: 31 days), so TTL
-  leaves no orphans; restore clears both (diagrams/expiry.py).
+  leaves no orphans; restore clears both (store/trash.py, diagrams/lifecycle.py).
 - Content is JSON in `content_inline` up to the inline threshold, else in the diagrams bucket under
   `diagrams/<id>/<random>.json` with the key in `content_key`. Keys are never reused, so a version
   snapshot and the head can point at the same immutable object.
@@ -36,6 +36,48 @@ from pynamodb.attributes import (
 )
 
 from .base import GSI1, GSI2, GSI3, TableModel
+
+# Key formats, written once: the store modules build every key of this table through these.
+VERSION_SK = "VERSION#"
+COLLAB_SK = "COLLAB#"
+FOLDER_SK = "FOLDER#"
+TEMPLATE_SK = "TEMPLATE#"
+
+
+def diagram_pk(diagram_id: str) -> str:
+    return f"DIAGRAM#{diagram_id}"
+
+
+def diagram_id_of(pk: str) -> str:
+    return pk.removeprefix("DIAGRAM#")
+
+
+def live_index(owner_id: str) -> str:
+    """gsi1/gsi2/gsi3 partition of the owner's live heads."""
+    return f"DLIVE#{owner_id}"
+
+
+def trash_index(owner_id: str) -> str:
+    """gsi1 partition of the owner's trashed heads."""
+    return f"DTRASH#{owner_id}"
+
+
+def shares_index(diagram_id: str) -> str:
+    """gsi1 partition of a diagram's share links."""
+    return f"DSHARES#{diagram_id}"
+
+
+def shared_index(user_id: str) -> str:
+    """gsi1 partition of the collaborator seats a user holds."""
+    return f"SHARED#{user_id}"
+
+
+def folders_pk(owner_id: str) -> str:
+    return f"FOLDERS#{owner_id}"
+
+
+def templates_pk(owner_id: str) -> str:
+    return f"TEMPLATES#{owner_id}"
 
 
 class _Indexed(TableModel):
@@ -75,7 +117,7 @@ class DiagramItem(_Indexed):
 
     @staticmethod
     def key(diagram_id: str) -> tuple[str, str]:
-        return f"DIAGRAM#{diagram_id}", "META"
+        return diagram_pk(diagram_id), "META"
 
 
 class VersionItem(TableModel):
@@ -94,7 +136,7 @@ class VersionItem(TableModel):
 
     @staticmethod
     def key(diagram_id: str, number: int) -> tuple[str, str]:
-        return f"DIAGRAM#{diagram_id}", f"VERSION#{number:010d}"
+        return diagram_pk(diagram_id), f"{VERSION_SK}{number:010d}"
 
 
 class CollaboratorItem(_Indexed):
@@ -108,7 +150,7 @@ class CollaboratorItem(_Indexed):
 
     @staticmethod
     def key(diagram_id: str, user_id: str) -> tuple[str, str]:
-        return f"DIAGRAM#{diagram_id}", f"COLLAB#{user_id}"
+        return diagram_pk(diagram_id), f"{COLLAB_SK}{user_id}"
 
 
 class ShareItem(_Indexed):
@@ -141,7 +183,7 @@ class FolderItem(TableModel):
 
     @staticmethod
     def key(owner_id: str, folder_id: str) -> tuple[str, str]:
-        return f"FOLDERS#{owner_id}", f"FOLDER#{folder_id}"
+        return folders_pk(owner_id), f"{FOLDER_SK}{folder_id}"
 
 
 class TemplateItem(TableModel):
@@ -158,4 +200,4 @@ class TemplateItem(TableModel):
 
     @staticmethod
     def key(owner_id: str, template_id: str) -> tuple[str, str]:
-        return f"TEMPLATES#{owner_id}", f"TEMPLATE#{template_id}"
+        return templates_pk(owner_id), f"{TEMPLATE_SK}{template_id}"

@@ -14,6 +14,17 @@ from typing import Any
 
 from ..aws import client
 from ..config import get_settings
+from . import blobs
+from .diagram_models import (
+    diagram_id_of,
+    diagram_pk,
+    folders_pk,
+    live_index,
+    shared_index,
+    shares_index,
+    templates_pk,
+    trash_index,
+)
 
 PAGE = 100
 
@@ -60,10 +71,10 @@ def _s(value: str) -> dict[str, str]:
 def owned_diagram_ids(owner_id: str, limit: int) -> list[str]:
     """Up to `limit` diagrams the user owns, live or in the trash."""
     out: list[str] = []
-    for prefix in ("DLIVE#", "DTRASH#"):
-        for item in _query("gsi1pk = :p", {":p": _s(prefix + owner_id)}, index="gsi1",
+    for partition in (live_index(owner_id), trash_index(owner_id)):
+        for item in _query("gsi1pk = :p", {":p": _s(partition)}, index="gsi1",
                            projection="pk", limit=min(limit, PAGE)):
-            out.append(item["pk"]["S"].removeprefix("DIAGRAM#"))
+            out.append(diagram_id_of(item["pk"]["S"]))
             if len(out) >= limit:
                 return out
     return out
@@ -71,11 +82,11 @@ def owned_diagram_ids(owner_id: str, limit: int) -> list[str]:
 
 def delete_diagram(diagram_id: str) -> int:
     """The head last, so a diagram half-purged is still found again by `owned_diagram_ids`."""
-    children = [k for k in _query("pk = :p", {":p": _s(f"DIAGRAM#{diagram_id}")}) if k["sk"]["S"] != "META"]
-    shares = list(_query("gsi1pk = :p", {":p": _s(f"DSHARES#{diagram_id}")}, index="gsi1"))
+    children = [k for k in _query("pk = :p", {":p": _s(diagram_pk(diagram_id))}) if k["sk"]["S"] != "META"]
+    shares = list(_query("gsi1pk = :p", {":p": _s(shares_index(diagram_id))}, index="gsi1"))
     delete_objects(f"diagrams/{diagram_id}/")
     removed = _delete_keys(children + shares)
-    return removed + _delete_keys([{"pk": _s(f"DIAGRAM#{diagram_id}"), "sk": _s("META")}])
+    return removed + _delete_keys([{"pk": _s(diagram_pk(diagram_id)), "sk": _s("META")}])
 
 
 def delete_partition(pk: str) -> int:
@@ -85,12 +96,12 @@ def delete_partition(pk: str) -> int:
 
 def delete_folders_and_templates(user_id: str) -> int:
     """The user's folder tree and saved templates (each lives in one partition per user)."""
-    return delete_partition(f"FOLDERS#{user_id}") + delete_partition(f"TEMPLATES#{user_id}")
+    return delete_partition(folders_pk(user_id)) + delete_partition(templates_pk(user_id))
 
 
 def delete_collaborations(user_id: str) -> int:
     """The user's seats on other people's diagrams."""
-    return _delete_keys(list(_query("gsi1pk = :p", {":p": _s(f"SHARED#{user_id}")}, index="gsi1")))
+    return _delete_keys(list(_query("gsi1pk = :p", {":p": _s(shared_index(user_id))}, index="gsi1")))
 
 
 def refresh_token_keys(user_id: str) -> list[dict[str, Any]]:
@@ -134,18 +145,4 @@ def delete_export_jobs(owner_id: str) -> int:
 
 def delete_objects(prefix: str, bucket: str | None = None) -> int:
     """Every version and delete marker under a prefix (of the diagrams bucket by default)."""
-    s3 = client("s3")
-    bucket = bucket or get_settings().diagrams_bucket
-    removed = 0
-    kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix}
-    while True:
-        page = s3.list_object_versions(**kwargs)
-        objects = [{"Key": v["Key"], "VersionId": v["VersionId"]}
-                   for v in (page.get("Versions") or []) + (page.get("DeleteMarkers") or [])]
-        if objects:
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
-            removed += len(objects)
-        if not page.get("IsTruncated"):
-            return removed
-        kwargs["KeyMarker"] = page.get("NextKeyMarker")
-        kwargs["VersionIdMarker"] = page.get("NextVersionIdMarker")
+    return blobs.purge_under(bucket or get_settings().diagrams_bucket, prefix)

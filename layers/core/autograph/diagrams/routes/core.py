@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from autograph.diagrams import listing, service
+from autograph.diagrams import lifecycle, listing, service
 from autograph.diagrams.schema import (
     BulkIn,
     BulkOut,
@@ -56,7 +56,7 @@ def list_diagrams(
 
 @router.post("/v1/diagrams/bulk", response_model=BulkOut, tags=["diagrams"], response_model_exclude_unset=True)
 def bulk(body: BulkIn, caller: Caller) -> dict[str, Any]:
-    return service.bulk(caller.user_id, body.action, body.ids, body.folder_id, body.tags)
+    return lifecycle.bulk(caller.user_id, body.action, body.ids, body.folder_id, body.tags)
 
 
 @router.get("/v1/diagrams/{diagram_id}", response_model=Diagram, tags=["diagrams"], **FULL)
@@ -73,16 +73,16 @@ def patch_diagram(diagram_id: DiagramId, body: DiagramPatch, response: Response,
 @router.delete("/v1/diagrams/{diagram_id}", status_code=204, tags=["diagrams"])
 def delete_diagram(diagram_id: DiagramId, caller: Caller, permanent: bool = False) -> Response:
     if permanent:
-        service.purge(caller.user_id, diagram_id)
+        lifecycle.purge(caller.user_id, diagram_id)
     else:
-        service.trash(caller.user_id, diagram_id)
+        lifecycle.trash(caller.user_id, diagram_id)
     return Response(status_code=204)
 
 
 @router.post("/v1/diagrams/{diagram_id}/restore", response_model=DiagramSummary, tags=["trash"],
           response_model_exclude_unset=True)
 def restore_diagram(diagram_id: DiagramId, caller: Caller) -> dict[str, Any]:
-    return service.restore(caller.user_id, diagram_id)
+    return lifecycle.restore(caller.user_id, diagram_id)
 
 
 @router.post("/v1/diagrams/{diagram_id}/duplicate", status_code=201, response_model=Diagram, tags=["diagrams"], **FULL)

@@ -147,9 +147,21 @@ def functions() -> list[Target]:
     return out
 
 
+def template_variables(logical: str) -> dict[str, str]:
+    """The function's variables from the template, resources named by their logical ids (no
+    stack exists: the apps validate their settings at import but call nothing while loading)."""
+    from infra.local.lambdas import function_environment
+    from infra.local.template import Resolver
+
+    template = load(ROOT / "template.yaml")
+    if logical not in template["Resources"]:
+        return {}  # the baseline handler
+    return function_environment(template, Resolver(template, "bench", "us-east-1", placeholders=True), logical)
+
+
 def lambda_env(function_name: str, service: str, home: str) -> dict[str, str]:
-    """A clean, Lambda-like environment (nothing inherited but PATH)."""
-    return {
+    """A clean, Lambda-like environment (nothing inherited but PATH) with the function's variables."""
+    return {**template_variables(function_name),
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": home,
         "LANG": "C.UTF-8",
@@ -169,7 +181,6 @@ def lambda_env(function_name: str, service: str, home: str) -> dict[str, str]:
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "AutoGraph",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "TABLE_NAME": "x",
     }
 
 

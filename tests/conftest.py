@@ -18,6 +18,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "layers" / "core"))
 # bcrypt's cost does not change behaviour; 4 keeps hundreds of sign-ups fast. Production uses 12.
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
+# The package validates its settings (autograph/config.py) and has no defaults for resource names:
+# tests that import it without a stack get local names, which the `stack` fixture replaces with
+# the resources it creates from template.yaml. Nothing answers at these queue URLs.
+for _var, _value in {
+    "AUTOGRAPH_AWS": "moto", "AWS_REGION": "us-east-1", "TABLE_NAME": "autograph-test-table",
+    "IDEMPOTENCY_TABLE_NAME": "autograph-test-idempotency", "DIAGRAMS_BUCKET": "autograph-test-diagrams",
+    "EXPORTS_BUCKET": "autograph-test-exports", "UPLOADS_BUCKET": "autograph-test-uploads",
+    "RENDER_QUEUE_URL": "http://127.0.0.1:9/123456789012/autograph-test-render",
+    "RENDER_DLQ_URL": "http://127.0.0.1:9/123456789012/autograph-test-render-dlq",
+    "AI_QUEUE_URL": "http://127.0.0.1:9/123456789012/autograph-test-ai",
+    "ACCOUNT_PURGE_QUEUE_URL": "http://127.0.0.1:9/123456789012/autograph-test-purge",
+    "SIGNING_KEY_SECRET": "autograph-test-signing-key", "MAIL_SENDER": "no-reply@autograph.test",
+    "PUBLIC_BASE_URL": "http://127.0.0.1:3000", "PUBLIC_BASE_URL_PARAMETER": "/autograph-test/public-base-url",
+}.items():
+    os.environ.setdefault(_var, _value)
 
 # The AWS stand-in under the `stack` fixture: moto (default) or LocalStack (`make test-localstack`,
 # i.e. AUTOGRAPH_AWS=localstack; LOCALSTACK_URL reuses a running one, else we start our own).

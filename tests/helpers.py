@@ -66,3 +66,22 @@ def assert_problem(resp: httpx.Response, status: int) -> dict[str, Any]:
     assert body["status"] == status
     assert body["request_id"] == resp.headers["x-request-id"]
     return body
+
+
+def clock_at(monkeypatch: Any, when: Any) -> None:
+    """Run the domain (and the in-process stack) at `when()`: every module reads time through
+    `autograph.clock`, so this one patch moves them all."""
+    from autograph import clock
+
+    monkeypatch.setattr(clock, "now", when)
+
+
+def freeze_clock(monkeypatch: Any) -> dict[str, float]:
+    """Stop the domain's clock at this moment (move it with `frozen["t"] += s`): requests then
+    fall in one fixed rate-limit window however long they take, and what they issue (tokens,
+    expiries) is never dated after the real time other libraries check it against."""
+    import time
+
+    frozen = {"t": time.time()}
+    clock_at(monkeypatch, lambda: frozen["t"])
+    return frozen

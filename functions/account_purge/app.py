@@ -12,9 +12,12 @@ import time
 from typing import Any
 
 from autograph.auth import deletion
+from autograph.config import AccountPurgeSettings, load
 from autograph.observability import count, logger
 from autograph.workers import remaining_ms, sqs_handler
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+load(AccountPurgeSettings)  # fail the cold start, naming the variable, if one is missing or invalid
 
 SAFETY_SECONDS = 10.0  # leave time to queue the continuation before Lambda stops us
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from autograph.ai import jobs
+from autograph.config import AiWorkerSettings, load
 from autograph.observability import count, logger
 from autograph.workers import remaining_ms, sqs_handler
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+load(AiWorkerSettings)  # fail the cold start, naming the variable, if one is missing or invalid
 
 
 def _record(record: SQSRecord, context: Any) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from autograph.auth.authorizer import decide_event
+from autograph.config import AuthorizerSettings, load
 from autograph.observability import count, logger, metrics, tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
+load(AuthorizerSettings)  # fail the cold start, naming the variable, if one is missing or invalid
 
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")

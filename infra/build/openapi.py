@@ -19,12 +19,18 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def _apps() -> dict[str, Any]:
+    import os
+
     from infra.local.apigw import HttpApi
-    from infra.local.lambdas import functions_from
+    from infra.local.lambdas import environment, functions_from
     from infra.local.template import Resolver, load
 
     template = load(ROOT / "template.yaml")
-    resolver = Resolver(template, "autograph-openapi", "us-east-1")
+    resolver = Resolver(template, "autograph-openapi", "us-east-1", placeholders=True)
+    # Each app validates its settings at import: give it the template's variables (resources
+    # named by their logical ids; nothing is called while the document is built).
+    for key, value in {**environment(template, resolver), "AWS_REGION": "us-east-1"}.items():
+        os.environ.setdefault(key, value)
     functions = functions_from(template, resolver, ROOT)
     api = HttpApi(template, functions)
     apps = {}

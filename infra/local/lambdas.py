@@ -99,9 +99,21 @@ def functions_from(template: dict[str, Any], resolver: Any, root: Path) -> dict[
     return out
 
 
+def function_environment(template: dict[str, Any], resolver: Any, logical: str) -> dict[str, str]:
+    """One function's variables (Globals and its own), resolved, as Lambda would give them."""
+    globals_fn = (template.get("Globals") or {}).get("Function") or {}
+    props = template["Resources"][logical].get("Properties") or {}
+    env: dict[str, str] = {}
+    for source in (globals_fn, props):
+        variables = ((source.get("Environment") or {}).get("Variables")) or {}
+        env.update({key: str(value) for key, value in resolver.resolve(variables).items()})
+    return env
+
+
 def environment(template: dict[str, Any], resolver: Any) -> dict[str, str]:
     """The union of Globals and per-function variables, resolved. In-process functions share one
-    environment, so per-function differences (only the service name) are left to the code."""
+    environment (each function's settings model validates its own part of it when it loads), so
+    per-function values (only the service name) are left out."""
     env: dict[str, str] = {}
     globals_fn = (template.get("Globals") or {}).get("Function") or {}
     sources = [globals_fn] + [

@@ -96,7 +96,7 @@ class LocalStack:
         if self.target == "aws":
             # Real AWS: the deployed stack's names come from the caller's environment.
             self.env = {k: os.environ.get(k, v) for k, v in self.env.items()}
-        self.env.update({"AUTOGRAPH_AWS": self.target, "STAGE": "local"})
+        self.env.update({"AUTOGRAPH_AWS": self.target})
         self._configure_process_env(self.env)
         self._bootstrap()
         self.api = HttpApi(template, self.functions, resolver)

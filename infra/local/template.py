@@ -54,6 +54,9 @@ class Resolver:
     parameters: dict[str, str] = field(default_factory=dict)
     refs: dict[str, str] = field(default_factory=dict)       # logical id -> Ref value
     attrs: dict[tuple[str, str], str] = field(default_factory=dict)  # (logical, attr) -> value
+    # Resolve a resource that does not exist to its logical id, as `sam local` does without a
+    # deployed stack: enough to import a function (OpenAPI build, cold-start bench), not to call AWS.
+    placeholders: bool = False
 
     def __post_init__(self) -> None:
         for name, spec in (self.template.get("Parameters") or {}).items():
@@ -74,6 +77,8 @@ class Resolver:
         for source in (self.pseudo(name), self.parameters.get(name), self.refs.get(name)):
             if source is not None:
                 return source
+        if self.placeholders:
+            return name
         raise KeyError(f"cannot resolve Ref {name}")
 
     def resolve(self, value: Any) -> Any:
@@ -87,7 +92,7 @@ class Resolver:
                 return self.ref(arg)
             if key == "Fn::GetAtt":
                 logical, attr = arg if isinstance(arg, list) else arg.split(".", 1)
-                return self.attrs[(logical, attr)]
+                return self.attrs.get((logical, attr), logical) if self.placeholders else self.attrs[(logical, attr)]
             if key == "Fn::Sub":
                 return self._sub(arg)
             if key == "Fn::If":

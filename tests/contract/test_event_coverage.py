@@ -41,16 +41,17 @@ def test_every_http_route_has_a_sample_event() -> None:
     assert not missing, f"add an events/*.json for: {sorted(missing)}"
 
 
-def test_env_json_names_only_variables_the_template_declares_and_covers_every_resource_ref() -> None:
-    declared = dict(TEMPLATE["Globals"]["Function"]["Environment"]["Variables"])
-    for spec in TEMPLATE["Resources"].values():
-        if spec["Type"] == "AWS::Serverless::Function":
-            declared.update(((spec["Properties"].get("Environment") or {}).get("Variables")) or {})
+def test_env_json_gives_each_function_exactly_its_variables() -> None:
+    """SAM applies a function's section of env.json (by logical id) over its declared variables,
+    and ignores names it does not declare: each section lists exactly the function's variables,
+    so every one a `!Ref` would leave as a logical id gets a value (or a placeholder to fill)."""
     env = json.loads((EVENTS / "env.json").read_text())
-    given = {k for section in env.values() for k in section}
-    # SAM only overrides variables a function declares; anything else would be silently ignored.
-    assert given <= set(declared) | {"POWERTOOLS_TRACE_DISABLED", "POWERTOOLS_METRICS_DISABLED"}
-    # sam local resolves !Ref/!GetAtt to the logical id: each such variable needs a real value.
-    refs = {k for k, v in declared.items() if isinstance(v, dict) and ({"Ref", "Fn::GetAtt"} & set(v))
-            and v.get("Ref") not in ("Stage", "MailSender") and not str(v.get("Ref", "")).startswith("AWS::")}
-    assert refs <= set(env["Parameters"]), f"env.json lacks {sorted(refs - set(env['Parameters']))}"
+    globals_vars = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
+    assert set(env["Parameters"]) <= set(globals_vars) | {"POWERTOOLS_TRACE_DISABLED", "POWERTOOLS_METRICS_DISABLED"}
+    functions = {k: v["Properties"] for k, v in TEMPLATE["Resources"].items()
+                 if v["Type"] == "AWS::Serverless::Function"}
+    assert set(env) - {"Parameters"} == set(functions)
+    for logical, props in functions.items():
+        own = {k for k in ((props.get("Environment") or {}).get("Variables") or {}) if not k.startswith("POWERTOOLS_")}
+        assert set(env[logical]) == own, f"{logical}: env.json lacks {sorted(own - set(env[logical]))}, " \
+                                         f"has undeclared {sorted(set(env[logical]) - own)}"

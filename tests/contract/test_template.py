@@ -39,6 +39,14 @@ def test_globals_match_the_runtime_targets() -> None:
         assert RESOURCES[logical]["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
 
 
+def test_globals_pass_only_what_every_function_reads() -> None:
+    """Each function gets its own variables (tests/contract/test_settings.py compares them with its
+    settings model); Globals keep only the AWS target and Powertools' own configuration."""
+    env = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
+    assert {k for k in env if not k.startswith("POWERTOOLS_")} == {"AUTOGRAPH_AWS"}
+    assert env["AUTOGRAPH_AWS"] == "aws"
+
+
 def test_buckets_are_private_encrypted_and_expire_things() -> None:
     for logical, spec in RESOURCES.items():
         if spec["Type"] != "AWS::S3::Bucket":

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from autograph import render
 
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, freeze_clock
 
 
 def test_generate_and_save_then_refine_as_new_version(api: httpx.Client, register: Any) -> None:
@@ -78,10 +78,7 @@ def test_async_job_round_trip(api: httpx.Client, register: Any) -> None:
 
 
 def test_rate_limit_is_429_with_retry_after(api: httpx.Client, register: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from autograph import ratelimit
-
-    # A fixed point 20 s into a minute window: 21 requests must never straddle two windows.
-    monkeypatch.setattr(ratelimit, "now", lambda: 60 * 31_666_666 + 20.0)
+    freeze_clock(monkeypatch)  # 21 requests must never straddle two minute windows
     user = register()
     statuses = [api.post("/v1/ai/generate", headers=user["headers"], json={"prompt": f"step {i}, then done"}
                          ).status_code for i in range(21)]

@@ -45,7 +45,7 @@ def test_thumbnail_appears_after_create_and_changes_after_update(api: httpx.Clie
 
 
 def test_an_older_thumbnail_never_replaces_a_newer_one(api: httpx.Client, register: Any) -> None:
-    from autograph.exports import thumbnails
+    from autograph.exports import thumbnail_jobs
 
     user = register()
     d = api.post("/v1/diagrams", json={"title": "T", "type": "mermaid", "content": {"mermaid": FLOW}},
@@ -53,7 +53,7 @@ def test_an_older_thumbnail_never_replaces_a_newer_one(api: httpx.Client, regist
     api.patch(f"/v1/diagrams/{d['id']}", json={"title": "T2", "content": {"mermaid": FLOW + "  b --> z\n"}},
               headers={**user["headers"], "If-Match": '"1"'})
     thumbnail_after(api, user["headers"], d["id"], 2)
-    assert thumbnails.run(d["id"], 1) == "stale"  # a late message for version 1 draws nothing
+    assert thumbnail_jobs.run(d["id"], 1) == "stale"  # a late message for version 1 draws nothing
     assert "/2.png" in api.get(f"/v1/diagrams/{d['id']}", headers=user["headers"]).json()["thumbnail_url"]
 
 

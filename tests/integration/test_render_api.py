@@ -10,7 +10,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, freeze_clock
 
 FLOW = "flowchart LR\n  A[Start here] --> B{Choice}\n  B -->|yes| C[Done]"
 
@@ -105,17 +105,15 @@ def test_validate_reports_valid_and_invalid_with_200(api: httpx.Client) -> None:
 
 
 def test_rate_limit_per_ip_with_retry_after(stack: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from autograph import ratelimit
-
-    clock = {"t": 60 * 31_666_666 + 20.0}  # 20 s into a minute window
-    monkeypatch.setattr(ratelimit, "now", lambda: clock["t"])
-    other_ip = httpx.HTTPTransport(local_address="127.0.0.2")
+    clock = freeze_clock(monkeypatch)  # 61 requests in one minute window, however slow
+    retry_after = int(clock["t"] // 60 * 60 + 60 - clock["t"]) + 1  # the rest of the window
+    other_ip = httpx.HTTPTransport(local_address="127.0.0.3")
     with httpx.Client(base_url=stack.url, transport=other_ip) as client:
         codes = [client.post("/v1/validate", json={"source": FLOW}).status_code for _ in range(60)]
         assert codes == [200] * 60
         limited = client.post("/v1/render", json={"source": FLOW, "format": "svg"})
         assert_problem(limited, 429)
-        assert limited.headers["Retry-After"] == "41"
+        assert limited.headers["Retry-After"] == str(retry_after)
         with httpx.Client(base_url=stack.url) as elsewhere:  # another IP is not affected
             assert elsewhere.post("/v1/validate", json={"source": FLOW}).status_code == 200
         clock["t"] += 60  # the next window

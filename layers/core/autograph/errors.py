@@ -74,10 +74,6 @@ class TooManyRequests(AppError):
         self.retry_after = max(1, int(retry_after))
 
 
-class ServiceUnavailable(AppError):
-    status, title, slug = 503, "Service Unavailable", "unavailable"
-
-
 class RenderTooComplex(AppError):
     """A diagram too large or too slow to lay out within the render budget: the caller's problem
     (422), not a payload size. `extra` names the limit, its maximum and what the input needs."""
@@ -85,8 +81,10 @@ class RenderTooComplex(AppError):
     status, title, slug = 422, "Render Too Complex", "render-too-complex"
 
 
-class RenderBusy(ServiceUnavailable):
+class RenderBusy(AppError):
     """Every render worker is busy; the client should retry shortly."""
+
+    status, title, slug = 503, "Service Unavailable", "unavailable"
 
     def __init__(self, detail: str | None = None, *, retry_after: int = 1) -> None:
         super().__init__(detail, headers={"Retry-After": str(max(1, int(retry_after)))})

@@ -19,10 +19,7 @@ def _s3() -> None:
 
 
 def _sqs() -> None:
-    url = get_settings().render_queue_url
-    if not url:
-        raise RuntimeError("RENDER_QUEUE_URL is not configured")
-    client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    client("sqs").get_queue_attributes(QueueUrl=get_settings().render_queue_url, AttributeNames=["QueueArn"])
 
 
 CHECKS: dict[str, Callable[[], None]] = {"dynamodb": _dynamodb, "s3": _s3, "sqs": _sqs}

@@ -22,9 +22,7 @@ def public_base_url() -> str:
     settings = get_settings()
     if settings.public_base_url:
         return settings.public_base_url.rstrip("/")
-    name = settings.public_base_url_parameter
-    if not name:
-        raise RuntimeError("Neither PUBLIC_BASE_URL nor PUBLIC_BASE_URL_PARAMETER is configured.")
+    name = settings.public_base_url_parameter  # required by every model that has PublicLinks
     with _lock:
         if name not in _resolved:
             from .aws import client

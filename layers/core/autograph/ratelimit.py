@@ -3,13 +3,13 @@ autograph.store.rate_windows). Used for public routes (per source IP) and per-us
 
 from __future__ import annotations
 
-from .clock import now
+from . import clock
 from .errors import TooManyRequests
 from .store import rate_windows
 
 
 def _window(window_seconds: int) -> tuple[float, int]:
-    t = now()
+    t = clock.now()
     return t, int(t // window_seconds * window_seconds)
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import render as engine
-from .aws import client
 from .config import get_settings
 from .errors import DiagramInvalid, PayloadTooLarge, RenderBusy, RenderTooComplex, ValidationFailed
+from .store import blobs
 
 # API Gateway + Lambda return at most 6 MB, and binary goes out base64-encoded (4/3 larger).
 MAX_INLINE_BYTES = 4 * 1024 * 1024
@@ -50,15 +50,11 @@ def render_cached(
     ctype = engine.content_type(fmt)
     if if_none_match and key in if_none_match:
         return Rendered(b"", ctype, key, cached=True, not_modified=True)
-    s3 = client("s3")
     bucket = get_settings().exports_bucket
-    try:
-        cached = s3.get_object(Bucket=bucket, Key=_cache_object(key, fmt))
-        meta = cached.get("Metadata") or {}
-        return Rendered(cached["Body"].read(), ctype, key, cached=True,
-                        engine=meta.get("render-engine"), warnings=meta.get("render-warnings"))
-    except s3.exceptions.NoSuchKey:
-        pass
+    cached = blobs.get(bucket, _cache_object(key, fmt))
+    if cached is not None:
+        return Rendered(cached.data, ctype, key, cached=True, engine=cached.metadata.get("render-engine"),
+                        warnings=cached.metadata.get("render-warnings"))
     result = render_result(source_or_canvas, fmt, options)
     body = result.data
     if len(body) > MAX_INLINE_BYTES:
@@ -67,8 +63,7 @@ def render_cached(
     # Warnings (fallback engine, characters no font has) travel with the cached bytes.
     warnings = json.dumps(list(result.warnings))[:1500] if result.warnings else None
     metadata = {"render-engine": result.engine, **({"render-warnings": warnings} if warnings else {})}
-    s3.put_object(Bucket=bucket, Key=_cache_object(key, fmt), Body=body, ContentType=ctype,
-                  Metadata=metadata)
+    blobs.put(bucket, _cache_object(key, fmt), body, ctype, metadata)
     return Rendered(body, ctype, key, cached=False, engine=result.engine, warnings=warnings)
 
 

@@ -7,7 +7,7 @@ import json
 import zlib
 
 import pytest
-from autograph.exports import formats, inbox, kroki, objects, worker
+from autograph.exports import batch_jobs, dispatch, formats, inbox, kroki, objects, worker
 
 FLOW = "flowchart LR\n  a[Start] --> b[End]\n"
 
@@ -110,15 +110,14 @@ def test_user_errors_are_sorted_from_infrastructure_errors() -> None:
 
 def test_poison_messages_are_recognised() -> None:
     for body in ("not json", "[1, 2]", json.dumps({"v": 1, "kind": "export"})):
-        with pytest.raises(worker.Poison):
-            worker.handle(body, receive_count=1, remaining_ms=1000)
+        with pytest.raises(dispatch.Poison):
+            dispatch.handle(body, receive_count=1, remaining_ms=1000)
 
 
 def test_batch_file_names_are_deduplicated_case_insensitively() -> None:
-    from autograph.exports import batch
 
     taken: set[str] = set()
-    names = [batch._unique(n, taken) for n in ("A.svg", "a.svg", "A.svg", "manifest.json", "B.svg")]
+    names = [batch_jobs._unique(n, taken) for n in ("A.svg", "a.svg", "A.svg", "manifest.json", "B.svg")]
     assert names == ["A.svg", "a (2).svg", "A (3).svg", "manifest (2).json", "B.svg"]
 
 

@@ -8,8 +8,10 @@ failure opens it for another cool-down. The state store is injectable (tests use
 from __future__ import annotations
 
 import threading
-import time
+from collections.abc import Callable
 from typing import Any, Protocol
+
+from .. import clock as wall_clock
 
 
 class BreakerStore(Protocol):
@@ -51,8 +53,11 @@ class MemoryBreakerStore:
 
 
 class Breaker:
-    def __init__(self, store: BreakerStore, threshold: int, cooldown: int, clock: Any = time.time) -> None:
-        self.store, self.threshold, self.cooldown, self.clock = store, threshold, cooldown, clock
+    def __init__(self, store: BreakerStore, threshold: int, cooldown: int,
+                 clock: Callable[[], float] | None = None) -> None:
+        self.store, self.threshold, self.cooldown = store, threshold, cooldown
+        # The shared clock, read at each call (tests that move autograph.clock move this too).
+        self.clock = clock or (lambda: wall_clock.now())
         self._seen: dict[str, dict[str, Any]] = {}  # state read by allow() in this request
 
     def state(self, provider: str) -> str:

@@ -9,7 +9,7 @@ import secrets
 import time
 from typing import Any
 
-from ..clock import iso, now
+from .. import clock
 from ..config import get_settings
 from ..errors import AppError, NotFound
 from ..store import ai as store
@@ -35,7 +35,7 @@ def public(job: dict[str, Any]) -> dict[str, Any]:
     out = {k: job[k] for k in ("id", "kind", "status", "created_at", "finished_at", "result", "error")
            if job.get(k) is not None}
     lease = job.get("lease_until")
-    if job["status"] == "running" and lease is not None and int(now() * 1000) - lease > STALE_AFTER_MS:
+    if job["status"] == "running" and lease is not None and int(clock.now() * 1000) - lease > STALE_AFTER_MS:
         out["status"] = "failed"
         out["error"] = {"status": 500, "detail": "The AI worker stopped before finishing and the job's message "
                         "is gone; send the request again."}
@@ -46,7 +46,7 @@ def create(user_id: str, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     from ..aws import client
     from ..observability import logger
 
-    job = store.put_job(secrets.token_hex(10), user_id, kind, request, iso())
+    job = store.put_job(secrets.token_hex(10), user_id, kind, request, clock.iso())
     attrs = {}
     cid = logger.get_correlation_id() if hasattr(logger, "get_correlation_id") else None
     if cid:
@@ -83,14 +83,14 @@ def run(job_id: str, *, remaining_ms: int, receive_count: int, max_receives: int
         return "gone"
     if job["status"] in ("succeeded", "failed"):
         return "duplicate"
-    now_ms = int(now() * 1000)
+    now_ms = int(clock.now() * 1000)
     claim = store.claim_job(job_id, now_ms, now_ms + remaining_ms + LEASE_MARGIN_MS)
     if claim is None:
         latest = store.get_job(job_id)
         if latest is None or latest["status"] in ("succeeded", "failed"):
             return "duplicate"
         raise JobBusy(job_id)
-    req, expires = claim["request"], int(now()) + store.JOB_TTL
+    req, expires = claim["request"], int(clock.now()) + store.JOB_TTL
     try:
         if claim["kind"] == "refine":
             result = service.refine(claim["owner_id"], req["diagram_id"], req["instruction"], req.get("if_match"),
@@ -99,16 +99,16 @@ def run(job_id: str, *, remaining_ms: int, receive_count: int, max_receives: int
             result = service.generate(claim["owner_id"], GenerateIn(**req), limited=False)
     except AppError as exc:  # the request's fault (404, 412, 422): fail the job, no retry
         error = {"status": exc.status, "detail": exc.detail}
-        store.finish_job(job_id, claim["attempt"], "failed", iso(), expires, error=error)
+        store.finish_job(job_id, claim["attempt"], "failed", clock.iso(), expires, error=error)
         return "failed"
     except Exception as exc:
         store.release_job(job_id, claim["attempt"])
         if receive_count >= max_receives:
-            store.finish_job(job_id, None, "failed", iso(), expires,
+            store.finish_job(job_id, None, "failed", clock.iso(), expires,
                              error={"status": 500, "detail": f"Gave up after {receive_count} attempts: "
                                     f"{type(exc).__name__}"})
         raise
-    won = store.finish_job(job_id, claim["attempt"], "succeeded", iso(), expires, result=result)
+    won = store.finish_job(job_id, claim["attempt"], "succeeded", clock.iso(), expires, result=result)
     return "done" if won else "duplicate"
 
 

@@ -10,8 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .. import ratelimit
-from ..clock import iso, now
+from .. import clock, ratelimit
 from ..errors import TooManyRequests, ValidationFailed
 from ..observability import count
 from ..store import ai as store
@@ -51,7 +50,7 @@ def _latency(attempts: list[dict[str, Any]]) -> None:
 
 
 def _day(ts: float | None = None) -> str:
-    return datetime.fromtimestamp(ts if ts is not None else now(), UTC).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(ts if ts is not None else clock.now(), UTC).strftime("%Y-%m-%d")
 
 
 def check_limits(user_id: str) -> None:
@@ -59,7 +58,7 @@ def check_limits(user_id: str) -> None:
     ratelimit.hit("ai", user_id, limit=s.rate_per_minute, window_seconds=60)
     used = store.tokens_on(user_id, _day())
     if used >= s.daily_token_budget:
-        t = now()
+        t = clock.now()
         midnight = datetime.fromtimestamp(t, UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         raise TooManyRequests(f"Your daily AI budget of {s.daily_token_budget} tokens is used up "
                               f"({used} used today); it resets at midnight UTC.",
@@ -104,7 +103,7 @@ def _run(task: chain.Task, provider: str | None, model: str | None = None) -> ch
 
 
 def _account(user_id: str, out: chain.Outcome) -> dict[str, Any]:
-    expires = int(now()) + store.USAGE_TTL
+    expires = int(clock.now()) + store.USAGE_TTL
     total_in = total_out = total_cost = 0
     for provider, model, tin, tout in out.usage:
         cost = cost_micros(model, tin, tout)
@@ -115,11 +114,11 @@ def _account(user_id: str, out: chain.Outcome) -> dict[str, Any]:
 
 def _history(user_id: str, kind: str, text: str, out: dict[str, Any]) -> None:
     store.add_history(user_id, {
-        "id": secrets.token_hex(8), "created_at": iso(), "kind": kind,
+        "id": secrets.token_hex(8), "created_at": clock.iso(), "kind": kind,
         "prompt_sha256": hashlib.sha256(text.encode()).hexdigest(), "prompt_start": text[:200],
         "diagram_type": out["diagram_type"], "provider": out["provider"], "model": out["model"],
         "outcome": "fallback" if len(out["attempts"]) > 1 else "ok",
-        "diagram_id": (out.get("diagram") or {}).get("id")}, int(now()) + store.HISTORY_TTL)
+        "diagram_id": (out.get("diagram") or {}).get("id")}, int(clock.now()) + store.HISTORY_TTL)
 
 
 def _shape(out: chain.Outcome, requested: str, usage: dict[str, Any], title: str | None) -> dict[str, Any]:

@@ -1,18 +1,14 @@
-"""AI configuration from the environment (template parameters in AWS, nothing set locally).
+"""AI configuration: the AI_* variables (config.AiChain, template parameters in AWS) shaped for the chain.
 
 Keys are never here: only the *names* of Secrets Manager secrets that hold them.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-
-def _env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+from ..config import get_settings, reset_settings
 
 
 @dataclass(frozen=True)
@@ -41,29 +37,28 @@ class AiSettings:
 
 @lru_cache(maxsize=1)
 def get() -> AiSettings:
-    chain = tuple(p.strip().lower() for p in _env("AI_PROVIDERS", "offline").split(",") if p.strip())
-    if "offline" not in chain:
-        chain += ("offline",)  # always the last link
-    chain = (*tuple(p for p in chain if p != "offline"), "offline")
+    env = get_settings()  # AI_* variables, validated by config.AiChain
+    chain = tuple(p.strip().lower() for p in env.ai_providers.split(",") if p.strip())
+    chain = (*tuple(p for p in chain if p != "offline"), "offline")  # offline is always the last link
     return AiSettings(
         providers=chain,
-        bedrock_model=_env("AI_BEDROCK_MODEL_ID"),
-        bedrock_endpoint=_env("AI_BEDROCK_ENDPOINT_URL") or None,
-        openai_base_url=_env("AI_OPENAI_BASE_URL", "https://api.openai.com/v1").rstrip("/"),
-        openai_model=_env("AI_OPENAI_MODEL"),
-        openai_key_secret=_env("AI_OPENAI_KEY_SECRET"),
-        anthropic_base_url=_env("AI_ANTHROPIC_BASE_URL", "https://api.anthropic.com").rstrip("/"),
-        anthropic_model=_env("AI_ANTHROPIC_MODEL"),
-        anthropic_key_secret=_env("AI_ANTHROPIC_KEY_SECRET"),
-        call_timeout=float(_env("AI_CALL_TIMEOUT_SECONDS", "20")),
-        deadline=float(_env("AI_DEADLINE_SECONDS", "25")),
-        retries=int(_env("AI_RETRIES", "2")),
-        max_repairs=int(_env("AI_MAX_REPAIRS", "2")),
-        breaker_threshold=int(_env("AI_BREAKER_THRESHOLD", "3")),
-        breaker_cooldown=int(_env("AI_BREAKER_COOLDOWN_SECONDS", "60")),
-        rate_per_minute=int(_env("AI_RATE_PER_MINUTE", "20")),
-        daily_token_budget=int(_env("AI_DAILY_TOKEN_BUDGET", "200000")),
-        prices=json.loads(_env("AI_PRICES", "{}") or "{}"),
+        bedrock_model=env.ai_bedrock_model_id,
+        bedrock_endpoint=env.ai_bedrock_endpoint_url or None,
+        openai_base_url=env.ai_openai_base_url.rstrip("/"),
+        openai_model=env.ai_openai_model,
+        openai_key_secret=env.ai_openai_key_secret,
+        anthropic_base_url=env.ai_anthropic_base_url.rstrip("/"),
+        anthropic_model=env.ai_anthropic_model,
+        anthropic_key_secret=env.ai_anthropic_key_secret,
+        call_timeout=env.ai_call_timeout_seconds,
+        deadline=env.ai_deadline_seconds,
+        retries=env.ai_retries,
+        max_repairs=env.ai_max_repairs,
+        breaker_threshold=env.ai_breaker_threshold,
+        breaker_cooldown=env.ai_breaker_cooldown_seconds,
+        rate_per_minute=env.ai_rate_per_minute,
+        daily_token_budget=env.ai_daily_token_budget,
+        prices=env.ai_prices,
     )
 
 
@@ -77,4 +72,6 @@ def models(settings: AiSettings, provider: str) -> tuple[str, ...]:
 
 
 def reset() -> None:
+    """Forget the settings (tests change AI_* variables)."""
+    reset_settings()
     get.cache_clear()

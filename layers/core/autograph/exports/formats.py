@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from ..clock import iso
+from .. import clock
 
 SCHEMA = "autograph.diagram/1"
 PICTURE_FORMATS = ("svg", "png", "pdf")
@@ -66,7 +66,7 @@ def safe_stem(title: str | None) -> str:
 
 def document(doc: dict[str, Any]) -> dict[str, Any]:
     return {"schema": SCHEMA, "type": doc["type"], "title": doc["title"], "content": doc.get("content") or {},
-            "tags": list(doc.get("tags") or []), "version": doc.get("version"), "exported_at": iso()}
+            "tags": list(doc.get("tags") or []), "version": doc.get("version"), "exported_at": clock.iso()}
 
 
 def to_json(doc: dict[str, Any]) -> bytes:

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
+from .. import clock
 from .. import render as engine
-from ..aws import client
-from ..clock import iso, now
 from ..config import get_settings
+from ..store import blobs
 from ..store import jobs as store
 from . import formats, objects, worker
 
@@ -183,8 +183,8 @@ def process(obj: S3Object) -> str:
     job = _api_job(path)
     claim = None
     if job is not None:
-        now_ms = int(now() * 1000)
-        claim = store.claim(job["id"], job["owner_id"], now_ms=now_ms, started_at=iso(now_ms / 1000),
+        now_ms = int(clock.now() * 1000)
+        claim = store.claim(job["id"], job["owner_id"], now_ms=now_ms, started_at=clock.iso(now_ms / 1000),
                             lease_until=now_ms + 120_000)
         if claim is None:
             return "duplicate"
@@ -196,7 +196,7 @@ def process(obj: S3Object) -> str:
                     json.dumps({"source": obj.key, "error": error}, indent=2).encode(), "application/json")
         if claim:
             worker.fail(claim, error, claim["attempt"])
-        store.mark_inbox_processed(marker, 0, int(now()) + MARKER_TTL_SECONDS)
+        store.mark_inbox_processed(marker, 0, int(clock.now()) + MARKER_TTL_SECONDS)
         return "failed"
     except Exception:
         if claim:
@@ -204,7 +204,7 @@ def process(obj: S3Object) -> str:
         raise
     for out in outputs:
         objects.put(out_prefix + out.name, out.data, out.content_type)
-    store.mark_inbox_processed(marker, len(outputs), int(now()) + MARKER_TTL_SECONDS)
+    store.mark_inbox_processed(marker, len(outputs), int(clock.now()) + MARKER_TTL_SECONDS)
     if claim:
         _finish(claim, out_prefix, outputs)
     return "done"
@@ -214,14 +214,17 @@ def _outputs(obj: S3Object, stem: str, ext: str, job: dict[str, Any] | None) -> 
     if ext not in EXTENSIONS:
         raise worker.UserError({"type": "validation", "detail": f"Unsupported file type {ext or '(none)'!r}; "
                                 "drop .mmd, .json or .md files."})
-    got = client("s3").get_object(Bucket=obj.bucket, Key=obj.key)
-    if int(got.get("ContentLength") or 0) > MAX_INPUT_BYTES:
-        raise worker.UserError({"type": "limit", "detail": f"The file exceeds {MAX_INPUT_BYTES // 1024} KB."})
     try:
-        text = got["Body"].read().decode("utf-8")
+        got = blobs.get(obj.bucket, obj.key, max_bytes=MAX_INPUT_BYTES)
+    except blobs.BlobTooLarge as exc:
+        raise worker.UserError({"type": "limit", "detail": f"The file exceeds {MAX_INPUT_BYTES // 1024} KB."}) from exc
+    if got is None:  # deleted since the notification: let SQS retry, then the DLQ shows it
+        raise FileNotFoundError(f"s3://{obj.bucket}/{obj.key} is gone")
+    try:
+        text = got.data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise worker.UserError({"type": "validation", "detail": "The file is not UTF-8 text."}) from exc
-    meta = {k.lower(): v for k, v in (got.get("Metadata") or {}).items()}
+    meta = got.metadata
     if job is not None:  # an API upload: formats and options were given to POST /v1/uploads
         spec = job.get("spec") or {}
         return build(ext, text, stem, _parse_formats(spec.get("formats")), job.get("options") or {})
@@ -234,8 +237,8 @@ def _finish(job: dict[str, Any], prefix: str, outputs: list[Output]) -> None:
     spec["outputs"] = [{"key": prefix + o.name, "file_name": o.name, "content_type": o.content_type,
                         "size_bytes": len(o.data), "sha256": hashlib.sha256(o.data).hexdigest()} for o in outputs]
     started = job.get("started_ms") or job.get("created_ms") or 0
-    store.finish(job["id"], job["owner_id"], "succeeded", attempt=job["attempt"], finished_at=iso(),
-                 expires_at=int(now()) + store.FINISHED_TTL_SECONDS, fields={
+    store.finish(job["id"], job["owner_id"], "succeeded", attempt=job["attempt"], finished_at=clock.iso(),
+                 expires_at=int(clock.now()) + store.FINISHED_TTL_SECONDS, fields={
                      "queue_ms": max(0, started - (job.get("created_ms") or started)),
                      "size_bytes": len(first.data), "sha256": hashlib.sha256(first.data).hexdigest(),
                      "file_name": first.name, "object_key": prefix + first.name,

@@ -11,8 +11,8 @@ import secrets
 import time
 from typing import Any
 
+from .. import clock
 from .. import render as engine
-from ..clock import iso, now
 from ..errors import DiagramInvalid, NotFound, UnknownReference, ValidationFailed
 from ..store import jobs as store
 from . import formats, objects
@@ -53,10 +53,10 @@ def create(user_id: str, diagram_id: str, body: ExportIn) -> dict[str, Any]:
     if body.format in formats.PICTURE_FORMATS and not formats.has_picture(item.dtype):
         raise DiagramInvalid(f"A {item.dtype} diagram has no picture to export as {body.format}; "
                                "export it as json, md or html.")
-    moment = now()
+    moment = clock.now()
     job = store.put_new(store.NewJob(
         job_id=new_id(), owner_id=user_id, kind="export", format=body.format, options=options,
-        created_at=iso(moment), created_ms=int(moment * 1000), diagram_id=diagram_id, version=version,
+        created_at=clock.iso(moment), created_ms=int(moment * 1000), diagram_id=diagram_id, version=version,
         title=item.title))
     objects.enqueue({"kind": "export", "job_id": job["id"]})
     return public(job)
@@ -73,10 +73,10 @@ def public(job: dict[str, Any], *, with_url: bool = False) -> dict[str, Any]:
                                "created_at", "started_at", "finished_at", "timings", "size_bytes",
                                "sha256", "file_name", "error")}
     if job["kind"] == "inbox" and job["status"] == "queued" and \
-            int(now() * 1000) - (job.get("created_ms") or 0) > UPLOAD_WAIT_MS:
+            int(clock.now() * 1000) - (job.get("created_ms") or 0) > UPLOAD_WAIT_MS:
         out["status"] = "failed"
         out["error"] = {"type": "validation", "detail": "The file was never uploaded; the upload URL expired."}
-    if _stale(job, int(now() * 1000)):
+    if _stale(job, int(clock.now() * 1000)):
         out["status"] = "failed"
         out["error"] = {"type": "infrastructure", "detail": "The export worker stopped before finishing "
                         "and the job's message is gone; start a new export."}
@@ -84,7 +84,7 @@ def public(job: dict[str, Any], *, with_url: bool = False) -> dict[str, Any]:
     if with_url and job["status"] == "succeeded" and job.get("object_key"):
         out["url"] = objects.presign(job["object_key"], job["file_name"], job.get("content_type") or
                                      "application/octet-stream")
-        out["url_expires_at"] = iso(now() + objects.URL_TTL_SECONDS)
+        out["url_expires_at"] = clock.iso(clock.now() + objects.URL_TTL_SECONDS)
     outputs = (job.get("spec") or {}).get("outputs")
     if outputs and job["status"] == "succeeded":
         out["files"] = [{"file_name": o["file_name"], "size_bytes": o["size_bytes"], "sha256": o["sha256"],

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from ..aws import client
 from ..config import get_settings
+from ..store import blobs
 
 URL_TTL_SECONDS = 15 * 60
 MESSAGE_VERSION = 1
@@ -35,31 +36,30 @@ def job_key(job_id: str, file_name: str) -> str:
 
 
 def read_cached(key: str) -> bytes | None:
-    s3 = client("s3")
-    try:
-        return s3.get_object(Bucket=bucket(), Key=key)["Body"].read()
-    except s3.exceptions.NoSuchKey:
-        return None
+    blob = blobs.get(bucket(), key)
+    return None if blob is None else blob.data
 
 
 def put(key: str, body: bytes, content_type: str, metadata: dict[str, str] | None = None) -> None:
-    client("s3").put_object(Bucket=bucket(), Key=key, Body=body, ContentType=content_type,
-                            Metadata=metadata or {})
+    blobs.put(bucket(), key, body, content_type, metadata)
 
 
 def copy(source_key: str, key: str, content_type: str) -> None:
     """Server-side copy: the job's file without moving the bytes through the worker again."""
-    client("s3").copy_object(Bucket=bucket(), Key=key, CopySource={"Bucket": bucket(), "Key": source_key},
-                             ContentType=content_type, MetadataDirective="REPLACE")
+    blobs.copy(bucket(), source_key, key, content_type)
 
 
 def delete(key: str) -> None:
-    client("s3").delete_object(Bucket=bucket(), Key=key)
+    blobs.delete(bucket(), key)
+
+
+def upload_file(key: str, path: str, content_type: str) -> None:
+    """A file from disk (a batch ZIP of any size), streamed."""
+    blobs.upload_file(bucket(), key, path, content_type)
 
 
 def count(prefix: str) -> int:
-    page = client("s3").list_objects_v2(Bucket=bucket(), Prefix=prefix)
-    return int(page.get("KeyCount") or 0)
+    return blobs.count_under(bucket(), prefix)
 
 
 def content_disposition(file_name: str) -> str:
@@ -69,10 +69,8 @@ def content_disposition(file_name: str) -> str:
 
 
 def presign(key: str, file_name: str, content_type: str) -> str:
-    return client("s3").generate_presigned_url(
-        "get_object", ExpiresIn=URL_TTL_SECONDS,
-        Params={"Bucket": bucket(), "Key": key, "ResponseContentDisposition": content_disposition(file_name),
-                "ResponseContentType": content_type})
+    return blobs.download_url(bucket(), key, URL_TTL_SECONDS, disposition=content_disposition(file_name),
+                              content_type=content_type)
 
 
 def enqueue(message: dict[str, Any]) -> None:
@@ -80,22 +78,9 @@ def enqueue(message: dict[str, Any]) -> None:
     from ..observability import logger
 
     url = get_settings().render_queue_url
-    if not url:
-        raise RuntimeError("RENDER_QUEUE_URL is not configured.")
     attributes = {}
     cid = logger.get_correlation_id()
     if cid:
         attributes["correlation_id"] = {"DataType": "String", "StringValue": str(cid)}
     body = json.dumps({"v": MESSAGE_VERSION, **message}, sort_keys=True)
     client("sqs").send_message(QueueUrl=url, MessageBody=body, MessageAttributes=attributes)
-
-
-def dead_letter(body: str, reason: str) -> bool:
-    """Send a message that can never succeed straight to the DLQ (instead of burning receives).
-    False when no DLQ is configured: the caller lets SQS redrive it."""
-    url = get_settings().render_dlq_url
-    if not url:
-        return False
-    client("sqs").send_message(QueueUrl=url, MessageBody=body,
-                               MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:256]}})
-    return True

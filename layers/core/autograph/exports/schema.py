@@ -1,10 +1,14 @@
-"""Wire models of export jobs (pydantic), documented in the OpenAPI document."""
+"""Wire models of export jobs and of the public render/validate routes (pydantic), documented in
+the OpenAPI document."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..diagrams.schema import Canvas
+from ..http.fields import RequestModel, Text
 
 ExportFormat = Literal["svg", "png", "pdf", "json", "md", "html"]
 # The schema says what the renderer accepts, so a schema-valid request is never a 422.
@@ -124,3 +128,48 @@ class UploadTarget(BaseModel):
 class UploadOut(BaseModel):
     job: Job
     upload: UploadTarget
+
+
+# ------------------------------------------------------------------ POST /v1/validate, /v1/render
+class ValidateIn(RequestModel):
+    source: Text = Field(max_length=200_000, description="Mermaid source")
+
+
+class ValidationErrorOut(BaseModel):
+    line: int | None
+    column: int | None
+    message: str
+
+
+class ValidateOut(BaseModel):
+    valid: bool
+    diagram_type: str | None
+    errors: list[ValidationErrorOut]
+    warnings: list[Any]
+    stats: dict[str, int]
+    engine: str | None = Field(default=None, description="Engine that would draw it: merman (main) or "
+                               "mermaid-rs-renderer (fallback, with a warning); null when invalid")
+
+
+class RenderIn(RequestModel):
+    # "Exactly one of source or canvas", said in the schema too (the validator below enforces it).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"oneOf": [
+        {"required": ["source"], "properties": {"source": {"type": "string"}}},
+        {"required": ["canvas"], "properties": {"canvas": {"type": "object"}}}]})
+    source: Text | None = Field(default=None, description="Mermaid source (≤ 100 KB)")
+    canvas: Canvas | None = Field(default=None, description="Canvas document {shapes: [...]}")
+    format: Literal["svg", "png", "pdf"] = "svg"
+    theme: Literal["default", "dark", "forest", "neutral"] | None = None
+    background: str | None = Field(default=None, description='"transparent" or "#rrggbb"',
+                                   pattern=r"^(transparent|#[0-9a-fA-F]{6})$")
+    scale: Literal[1, 2, 4] | None = None
+    padding: int | None = Field(default=None, ge=0, le=1000)
+    max_width: int | None = Field(default=None, ge=1, le=20_000)
+    max_height: int | None = Field(default=None, ge=1, le=20_000)
+    page: Literal["a4", "letter"] | None = None
+
+    @model_validator(mode="after")
+    def _one_input(self) -> RenderIn:
+        if (self.source is None) == (self.canvas is None):
+            raise ValueError("send exactly one of `source` (Mermaid) or `canvas`")
+        return self

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..aws import client
-from ..clock import iso, now
+from .. import clock
 from ..config import get_settings
 from ..errors import ValidationFailed
+from ..store import blobs
 from ..store import jobs as store
 from . import formats, jobs
 from .schema import UploadIn
@@ -28,14 +28,12 @@ def create(user_id: str, body: UploadIn) -> dict[str, Any]:
     options = body.options()
     jobs.check_options(options)
     file_name = f"{formats.safe_stem(stem)}.{ext.lower()}"
-    moment = now()
+    moment = clock.now()
     job = store.put_new(store.NewJob(
         job_id=jobs.new_id(), owner_id=user_id, kind="inbox", format=",".join(body.formats), options=options,
-        created_at=iso(moment), created_ms=int(moment * 1000), title=stem,
+        created_at=clock.iso(moment), created_ms=int(moment * 1000), title=stem,
         spec={"formats": list(body.formats), "file_name": file_name}))
     key = f"inbox/{user_id}/{job['id']}/{file_name}"
-    url = client("s3").generate_presigned_url(
-        "put_object", Params={"Bucket": get_settings().uploads_bucket, "Key": key},
-        ExpiresIn=UPLOAD_URL_TTL_SECONDS)
+    url = blobs.upload_url(get_settings().uploads_bucket, key, UPLOAD_URL_TTL_SECONDS)
     return {"job": jobs.public(job), "upload": {"method": "PUT", "url": url, "key": key,
-                                                "expires_at": iso(moment + UPLOAD_URL_TTL_SECONDS)}}
+                                                "expires_at": clock.iso(moment + UPLOAD_URL_TTL_SECONDS)}}

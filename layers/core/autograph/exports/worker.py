@@ -8,20 +8,23 @@
   retried. Anything else is an infrastructure error: the claim is released and the message
   retried by SQS; on the queue's last receive the job is marked failed first, so it never
   stays `running` while its message sits in the DLQ.
-- A message that is not JSON or names no job is poison: it goes to the DLQ at once.
+
+Which message goes where is `dispatch`; this module runs export jobs and holds what the other
+job kinds (batch, inbox, thumbnail_jobs) share: the render cache, user errors, failing a job.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from .. import clock
 from .. import render as engine
-from ..clock import iso, now
 from ..config import get_settings
+from ..diagrams import access, versions
+from ..diagrams import content as content_mod
 from ..errors import NotFound
 from ..store import jobs as store
 from . import formats, objects
@@ -31,10 +34,6 @@ LEASE_MARGIN_MS = 5_000
 
 class JobBusy(Exception):
     """Another worker holds a live claim on this job; let SQS bring the message back later."""
-
-
-class Poison(Exception):
-    """A message that can never succeed."""
 
 
 class UserError(Exception):
@@ -76,8 +75,6 @@ def user_error(exc: Exception) -> dict[str, Any] | None:
 def render_cached(source: str | dict[str, Any], fmt: str, options: dict[str, Any]) -> tuple[bytes, str]:
     """(bytes, cache object key): one render per (source, format, options), shared by all jobs
     and by POST /v1/render."""
-    from ..config import get_settings
-
     # The worker's own, configurable budget (the synchronous routes keep 10 s); the hard stop and
     # admission limits of autograph.render apply the same way (issue 10 §1).
     opts = engine.RenderOptions.from_dict({"time_budget_s": get_settings().export_render_budget_s, **options})
@@ -96,9 +93,6 @@ def _picture(source: Any, fmt: str, options: dict[str, Any]) -> bytes:
 
 def load_document(owner_id: str, diagram_id: str, version: int) -> dict[str, Any]:
     """{type, title, content, tags, version} of a diagram version the owner may still read."""
-    from ..diagrams import access, versions
-    from ..diagrams import content as content_mod
-
     item, _ = access.require(diagram_id, owner_id, "viewer")
     if version == int(item.version):
         content = content_mod.load(item.content_inline, item.content_key)
@@ -131,11 +125,11 @@ def produce(job: dict[str, Any], doc: dict[str, Any]) -> Produced:
 
 
 def _expires() -> int:
-    return int(now()) + store.FINISHED_TTL_SECONDS
+    return int(clock.now()) + store.FINISHED_TTL_SECONDS
 
 
 def fail(job: dict[str, Any], error: dict[str, Any], attempt: int | None) -> bool:
-    return store.finish(job["id"], job["owner_id"], "failed", attempt=attempt, finished_at=iso(),
+    return store.finish(job["id"], job["owner_id"], "failed", attempt=attempt, finished_at=clock.iso(),
                         expires_at=_expires(), fields={}, error={k: v for k, v in error.items() if v is not None})
 
 
@@ -146,8 +140,8 @@ def run_export(job_id: str, *, remaining_ms: int, receive_count: int) -> str:
         return "gone"  # deleted by its owner before it ran
     if job["status"] in ("succeeded", "failed"):
         return "duplicate"
-    now_ms = int(now() * 1000)
-    claim = store.claim(job_id, job["owner_id"], now_ms=now_ms, started_at=iso(now_ms / 1000),
+    now_ms = int(clock.now() * 1000)
+    claim = store.claim(job_id, job["owner_id"], now_ms=now_ms, started_at=clock.iso(now_ms / 1000),
                         lease_until=now_ms + remaining_ms + LEASE_MARGIN_MS)
     if claim is None:
         latest = store.get(job_id)
@@ -169,52 +163,10 @@ def run_export(job_id: str, *, remaining_ms: int, receive_count: int) -> str:
             fail(claim, {"type": "infrastructure", "detail": f"Gave up after {receive_count} attempts: "
                          f"{type(exc).__name__}: {exc}"[:1000]}, None)
         raise
-    won = store.finish(job_id, claim["owner_id"], "succeeded", attempt=attempt, finished_at=iso(),
+    won = store.finish(job_id, claim["owner_id"], "succeeded", attempt=attempt, finished_at=clock.iso(),
                        expires_at=_expires(), fields={
                            "queue_ms": queue_ms, "render_ms": produced.render_ms, "upload_ms": produced.upload_ms,
                            "size_bytes": produced.size, "sha256": produced.sha256,
                            "file_name": produced.file_name, "object_key": produced.data_key,
                            "content_type": produced.content_type})
     return "done" if won else "duplicate"
-
-
-def handle(body: str, *, receive_count: int, remaining_ms: int) -> str:
-    """One SQS message body. Raises to have SQS retry it."""
-    try:
-        message = json.loads(body)
-    except (TypeError, ValueError) as exc:
-        raise Poison("The message is not JSON.") from exc
-    if not isinstance(message, dict):
-        raise Poison("The message is not a JSON object.")
-    if message.get("Event") == "s3:TestEvent" or "Records" in message:
-        from . import inbox
-
-        return inbox.handle_s3_event(message, receive_count=receive_count)
-    kind = message.get("kind", "export")
-    if kind == "thumbnail" and isinstance(message.get("diagram_id"), str) and isinstance(message.get("version"), int):
-        from . import thumbnails
-
-        return thumbnails.run(message["diagram_id"], message["version"])
-    job_id = message.get("job_id")
-    if not isinstance(job_id, str) or not job_id:
-        raise Poison("The message names no job.")
-    if kind == "export":
-        return run_export(job_id, remaining_ms=remaining_ms, receive_count=receive_count)
-    if kind == "batch":
-        from . import batch
-
-        return batch.run_batch(job_id, remaining_ms=remaining_ms, receive_count=receive_count)
-    job = store.get(job_id)
-    if job is not None:
-        fail(job, {"type": "infrastructure", "detail": f"The job's message has an unknown kind {kind!r}."}, None)
-    raise Poison(f"Unknown message kind {kind!r}.")
-
-
-def handle_record(body: str, *, receive_count: int, remaining_ms: int) -> str:
-    """handle(), with poison messages sent straight to the DLQ (reported as processed)."""
-    try:
-        return handle(body, receive_count=receive_count, remaining_ms=remaining_ms)
-    except Poison as exc:
-        if objects.dead_letter(body, str(exc)):
-            return "dead-lettered"
-        raise

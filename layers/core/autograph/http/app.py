@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import FastAPI
 
 from .. import __version__
-from ..config import get_settings
 from . import openapi, problems
 from .middleware import BodyLimitMiddleware, RequestContextMiddleware
 
@@ -21,6 +20,7 @@ TEXT_MIME_TYPES = [
     "image/svg+xml",
     "text/",
 ]
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # a function that names no limit of its own
 
 
 def create_app(title: str, *, max_body_bytes: int | None = None, description: str = "") -> FastAPI:
@@ -31,7 +31,7 @@ def create_app(title: str, *, max_body_bytes: int | None = None, description: st
     )
     problems.install(app)
     openapi.install(app)  # every operation documents its problem statuses and headers
-    limit = max_body_bytes or get_settings().max_body_bytes
+    limit = max_body_bytes or DEFAULT_MAX_BODY_BYTES
     # Order: the request id wraps everything, so even a 413 carries it.
     app.add_middleware(BodyLimitMiddleware, max_bytes=limit)
     app.add_middleware(RequestContextMiddleware)

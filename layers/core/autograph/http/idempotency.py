@@ -17,8 +17,9 @@ from ..aws import client
 from ..config import get_settings
 from ..errors import Conflict, IdempotencyKeyReused, ValidationFailed
 from .app import invocation_context
+from .params import IDEMPOTENCY_KEY_MAX
 
-KEY_MAX = 255
+KEY_MAX = IDEMPOTENCY_KEY_MAX
 EXPIRES_AFTER = 24 * 3600
 
 
@@ -71,3 +72,20 @@ def run(
         raise IdempotencyKeyReused("This Idempotency-Key was used with a different request body.") from exc
     except IdempotencyAlreadyInProgressError as exc:
         raise Conflict("A request with this Idempotency-Key is still in progress; retry shortly.") from exc
+
+
+def run_for_id(
+    key: str | None, *, scope: str, payload: Any, create: Callable[[], tuple[str, dict[str, Any]]],
+    replay: Callable[[str], dict[str, Any]], lambda_context: Any = None,
+) -> dict[str, Any]:
+    """`run` for creates whose result must not be stored (large, or holding a secret): the record
+    keeps only the new id. The first call answers `create()`'s result; a replay answers
+    `replay(id)` (re-read the resource, or mint a fresh secret for it)."""
+    first: dict[str, Any] = {}
+
+    def produce() -> dict[str, Any]:
+        new_id, first["result"] = create()
+        return {"id": new_id}
+
+    ref = run(key, scope=scope, payload=payload, produce=produce, lambda_context=lambda_context)
+    return first["result"] if "result" in first else replay(ref["id"])

@@ -23,6 +23,7 @@ from fastapi import FastAPI, routing
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from .params import IDEMPOTENCY_KEY_MAX as KEY_MAX
 from .problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 
 PROBLEM_REF = "#/components/schemas/Problem"
@@ -129,8 +130,6 @@ def _problem_response(status: int, existing: dict[str, Any] | None, own_content:
 
 def document(schema: dict[str, Any], routes: list[Any]) -> dict[str, Any]:
     """Add problem responses and headers to every operation of `schema` (in place)."""
-    from .idempotency import KEY_MAX
-
     # Route contexts, not app.routes: routers included with include_router are nested there.
     api_routes = [r for r in routing.iter_route_contexts(routes)
                   if isinstance(r.original_route, APIRoute) and r.include_in_schema]

@@ -34,6 +34,11 @@ def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def page_out(items: list[Any], last_key: dict[str, Any] | None) -> dict[str, Any]:
+    """The `Page` envelope for one page of items and the store's key to continue after."""
+    return {"items": items, "next_cursor": encode_cursor(last_key)}
+
+
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     if not cursor:
         return None

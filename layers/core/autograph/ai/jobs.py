@@ -9,9 +9,10 @@ import secrets
 import time
 from typing import Any
 
-from .. import clock
+from .. import clock, queues
 from ..config import get_settings
 from ..errors import AppError, NotFound
+from ..observability import logger
 from ..store import ai as store
 
 MAX_WAIT_SECONDS = 20
@@ -43,16 +44,8 @@ def public(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def create(user_id: str, kind: str, request: dict[str, Any]) -> dict[str, Any]:
-    from ..aws import client
-    from ..observability import logger
-
     job = store.put_job(secrets.token_hex(10), user_id, kind, request, clock.iso())
-    attrs = {}
-    cid = logger.get_correlation_id() if hasattr(logger, "get_correlation_id") else None
-    if cid:
-        attrs["correlation_id"] = {"DataType": "String", "StringValue": str(cid)}
-    client("sqs").send_message(QueueUrl=get_settings().ai_queue_url, MessageAttributes=attrs,
-                               MessageBody=json.dumps({"v": 1, "kind": "ai", "job_id": job["id"]}))
+    queues.send(get_settings().ai_queue_url, json.dumps({"v": 1, "kind": "ai", "job_id": job["id"]}))
     return public(job)
 
 
@@ -121,3 +114,13 @@ def handle(body: str, *, remaining_ms: int, receive_count: int) -> str:
     if not isinstance(job_id, str) or not job_id:
         raise Poison("The message names no job.")
     return run(job_id, remaining_ms=remaining_ms, receive_count=receive_count)
+
+
+def handle_record(body: str, *, receive_count: int, remaining_ms: int) -> str:
+    """handle(), with a poison message logged and dropped ("poison") instead of cycling to the DLQ:
+    it can never succeed, and the job (if any) is already failed or never existed."""
+    try:
+        return handle(body, remaining_ms=remaining_ms, receive_count=receive_count)
+    except Poison as exc:
+        logger.warning("poison AI message dropped", extra={"reason": str(exc)})
+        return "poison"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import time
 
-from ..aws import client
+from .. import queues
 from ..config import get_settings
 from ..errors import Forbidden, Unauthorized
 from ..observability import logger
@@ -28,6 +28,7 @@ from . import audit, passwords, session_state, throttle
 SYNC_DIAGRAM_LIMIT = 25  # more than this many diagrams: purge in the background
 SYNC_BUDGET_SECONDS = 8.0
 BATCH = 25
+SAFETY_SECONDS = 10.0  # a worker pass leaves this long to queue its continuation
 
 
 def delete_account(user_id: str, password: str, origin: audit.Origin) -> bool:
@@ -78,12 +79,18 @@ def purge_account(user_id: str, deadline: float) -> bool:
 
 
 def enqueue(user_id: str) -> None:
-    url = get_settings().account_purge_queue_url
-    if not url:
-        raise RuntimeError("ACCOUNT_PURGE_QUEUE_URL is not configured.")
-    attributes = {}
-    cid = logger.get_correlation_id()
-    if cid:  # the request id follows the work to the worker's logs
-        attributes["correlation_id"] = {"DataType": "String", "StringValue": str(cid)}
-    client("sqs").send_message(QueueUrl=url, MessageBody=json.dumps({"user_id": user_id}),
-                               MessageAttributes=attributes)
+    queues.send(get_settings().account_purge_queue_url, json.dumps({"user_id": user_id}))
+
+
+def purge_message(body: str, *, receive_count: int, remaining_ms: int) -> str:
+    """One AccountPurge queue message, {"user_id": ...}: purge until the invocation's time nears
+    its end, then queue a continuation ("continued"), so an account of any size is purged; every
+    step is idempotent, so a redelivered message only deletes what is still there."""
+    user_id = str(json.loads(body)["user_id"])
+    deadline = time.monotonic() + max(1.0, remaining_ms / 1000 - SAFETY_SECONDS)
+    if purge_account(user_id, deadline):
+        logger.info("account purge finished", extra={"user_id": user_id})
+        return "finished"
+    enqueue(user_id)
+    logger.info("account purge continues", extra={"user_id": user_id})
+    return "continued"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from ..aws import client
+from .. import queues
 from ..config import get_settings
 from ..store import jobs as store
 from . import batch_jobs, inbox, thumbnail_jobs, worker
@@ -58,5 +58,4 @@ def handle_record(body: str, *, receive_count: int, remaining_ms: int) -> str:
 
 def dead_letter(body: str, reason: str) -> None:
     """Send a message that can never succeed straight to the DLQ (instead of burning receives)."""
-    client("sqs").send_message(QueueUrl=get_settings().render_dlq_url, MessageBody=body,
-                               MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:256]}})
+    queues.send(get_settings().render_dlq_url, body, reason=reason[:256])

@@ -15,7 +15,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from ..aws import client
+from .. import queues
 from ..config import get_settings
 from ..store import blobs
 
@@ -74,13 +74,5 @@ def presign(key: str, file_name: str, content_type: str) -> str:
 
 
 def enqueue(message: dict[str, Any]) -> None:
-    """One render-queue message; the request id travels as `correlation_id`."""
-    from ..observability import logger
-
-    url = get_settings().render_queue_url
-    attributes = {}
-    cid = logger.get_correlation_id()
-    if cid:
-        attributes["correlation_id"] = {"DataType": "String", "StringValue": str(cid)}
-    body = json.dumps({"v": MESSAGE_VERSION, **message}, sort_keys=True)
-    client("sqs").send_message(QueueUrl=url, MessageBody=body, MessageAttributes=attributes)
+    """One render-queue message (the request id travels with it: `queues.send`)."""
+    queues.send(get_settings().render_queue_url, json.dumps({"v": MESSAGE_VERSION, **message}, sort_keys=True))

@@ -6,23 +6,21 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .aws import client
+from . import queues
 from .config import get_settings
-
-
-def _dynamodb() -> None:
-    client("dynamodb").describe_table(TableName=get_settings().table_name)
+from .store import base as store_base
+from .store import blobs
 
 
 def _s3() -> None:
-    client("s3").head_bucket(Bucket=get_settings().diagrams_bucket)
+    blobs.probe(get_settings().diagrams_bucket)
 
 
 def _sqs() -> None:
-    client("sqs").get_queue_attributes(QueueUrl=get_settings().render_queue_url, AttributeNames=["QueueArn"])
+    queues.probe(get_settings().render_queue_url)
 
 
-CHECKS: dict[str, Callable[[], None]] = {"dynamodb": _dynamodb, "s3": _s3, "sqs": _sqs}
+CHECKS: dict[str, Callable[[], None]] = {"dynamodb": store_base.probe_table, "s3": _s3, "sqs": _sqs}
 
 
 def _run(check: Callable[[], None]) -> dict[str, Any]:

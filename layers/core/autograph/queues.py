@@ -16,3 +16,8 @@ def send(queue_url: str, body: str, **attributes: str) -> None:
     if correlation_id:
         message_attributes[CORRELATION_ATTRIBUTE] = {"DataType": "String", "StringValue": str(correlation_id)}
     client("sqs").send_message(QueueUrl=queue_url, MessageBody=body, MessageAttributes=message_attributes)
+
+
+def probe(queue_url: str) -> None:
+    """Raise unless the queue answers (GET /v1/health): one GetQueueAttributes."""
+    client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])

@@ -10,28 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
-from ..aws import client
-from ..config import get_settings
 from ..errors import Conflict, IdempotencyKeyReused, ValidationFailed
+from ..store.idempotency import persistence_layer
 from .app import invocation_context
 from .params import IDEMPOTENCY_KEY_MAX
 
 KEY_MAX = IDEMPOTENCY_KEY_MAX
 EXPIRES_AFTER = 24 * 3600
-
-
-@lru_cache(maxsize=4)
-def _persistence(table: str) -> Any:
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
-    return DynamoDBPersistenceLayer(table_name=table, boto3_client=client("dynamodb"))
-
-
-def reset() -> None:
-    _persistence.cache_clear()
 
 
 def run(
@@ -62,7 +49,7 @@ def run(
     body_hash = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
     @idempotent_function(data_keyword_argument="request", config=config,
-                         persistence_store=_persistence(get_settings().idempotency_table_name))
+                         persistence_store=persistence_layer())
     def _once(request: dict[str, Any]) -> dict[str, Any]:
         return produce()
 

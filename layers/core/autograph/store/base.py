@@ -17,7 +17,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from ..aws import endpoint_url
+from ..aws import client, endpoint_url
 from ..config import get_settings
 
 _registry: list[type[Model]] = []
@@ -139,3 +139,8 @@ def rebind_all() -> None:
     for model in _registry:
         _bind(model.Meta)
         model._connection = None
+
+
+def probe_table() -> None:
+    """Raise unless the application table answers (GET /v1/health): one DescribeTable."""
+    client("dynamodb").describe_table(TableName=get_settings().table_name)

@@ -148,3 +148,8 @@ def untag(bucket: str, keys: list[str]) -> int:
     """Remove every tag from each object."""
     s3 = _s3()
     return _each(keys, lambda key: s3.delete_object_tagging(Bucket=bucket, Key=key))
+
+
+def probe(bucket: str) -> None:
+    """Raise unless the bucket answers (GET /v1/health): one HeadBucket."""
+    _s3().head_bucket(Bucket=bucket)

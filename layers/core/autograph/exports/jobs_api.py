@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from ..http import idempotency
-from ..http.pagination import Page, encode_cursor
-from ..http.params import Caller, Paging
+from ..http.pagination import Page, page_out
+from ..http.params import Caller, IdemKey, Paging
 from . import batch, jobs, uploads
 from .schema import BatchByFolder, BatchByIds, BatchIn, ExportIn, Job, JobStatus, UploadIn, UploadOut
 
@@ -18,47 +18,39 @@ JobId = Annotated[str, Path(max_length=64)]
 EXCLUDE_NONE = {"response_model_exclude_none": True}
 
 
-def _page(items: list[dict[str, Any]], last: Any) -> dict[str, Any]:
-    return {"items": items, "next_cursor": encode_cursor(last)}
+def _with_id(job: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return job["id"], job
 
 
 @router.post("/v1/diagrams/{diagram_id}/exports", status_code=202, response_model=Job, **EXCLUDE_NONE,
              responses={404: {"description": "No such diagram, or you cannot read it"},
                         422: {"description": "A bad option; nothing was stored or queued"}})
-def create_export(diagram_id: DiagramId, body: ExportIn, request: Request, response: Response, caller: Caller,
-                  idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> dict[str, Any]:
+def create_export(diagram_id: DiagramId, body: ExportIn, response: Response, caller: Caller,
+                  idempotency_key: IdemKey = None) -> dict[str, Any]:
     """Queue an export of a diagram (owner, editor or viewer). Poll `Location`, or
     `GET /v1/exports/{id}?wait=20`, for the file's presigned URL."""
-    if idempotency_key:
-        # Remember only the job id; a replay re-reads the job as it is now.
-        ref = idempotency.run(idempotency_key, scope=f"exports:{caller.user_id}:{diagram_id}",
-                              payload=body.model_dump(mode="json"),
-                              produce=lambda: {"id": jobs.create(caller.user_id, diagram_id, body)["id"]},
-                              lambda_context=request.scope.get("aws.context"))
-        out = jobs.public(jobs.owned(caller.user_id, ref["id"]))
-    else:
-        out = jobs.create(caller.user_id, diagram_id, body)
+    # The record keeps only the job id; a replay re-reads the job as it is now.
+    out = idempotency.run_for_id(idempotency_key, scope=f"exports:{caller.user_id}:{diagram_id}",
+                                 payload=body.model_dump(mode="json"),
+                                 create=lambda: _with_id(jobs.create(caller.user_id, diagram_id, body)),
+                                 replay=lambda job_id: jobs.public(jobs.owned(caller.user_id, job_id)))
     response.headers["Location"] = f"/v1/exports/{out['id']}"
     return out
 
 
 @router.post("/v1/exports/batch", status_code=202, response_model=Job, **EXCLUDE_NONE,
              responses={422: {"description": "A bad option or input; nothing was stored or queued"}})
-def create_batch(body: BatchIn, request: Request, response: Response, caller: Caller,
-                 idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> dict[str, Any]:
+def create_batch(body: BatchIn, response: Response, caller: Caller,
+                 idempotency_key: IdemKey = None) -> dict[str, Any]:
     """One job whose file is a ZIP: one file per diagram plus manifest.json (with each failure)."""
     def make() -> dict[str, Any]:
         ids = body.diagram_ids if isinstance(body, BatchByIds) else None
         folder = body.folder_id if isinstance(body, BatchByFolder) else None
         return batch.create(caller.user_id, ids, folder, body.format, body.options())
 
-    if idempotency_key:
-        ref = idempotency.run(idempotency_key, scope=f"exports-batch:{caller.user_id}",
-                              payload=body.model_dump(mode="json"), produce=lambda: {"id": make()["id"]},
-                              lambda_context=request.scope.get("aws.context"))
-        out = jobs.public(jobs.owned(caller.user_id, ref["id"]))
-    else:
-        out = make()
+    out = idempotency.run_for_id(idempotency_key, scope=f"exports-batch:{caller.user_id}",
+                                 payload=body.model_dump(mode="json"), create=lambda: _with_id(make()),
+                                 replay=lambda job_id: jobs.public(jobs.owned(caller.user_id, job_id)))
     response.headers["Location"] = f"/v1/exports/{out['id']}"
     return out
 
@@ -66,13 +58,13 @@ def create_batch(body: BatchIn, request: Request, response: Response, caller: Ca
 @router.get("/v1/diagrams/{diagram_id}/exports", response_model=Page[Job], **EXCLUDE_NONE)
 def list_diagram_exports(diagram_id: DiagramId, caller: Caller, page: Paging) -> dict[str, Any]:
     """Your export jobs of this diagram, newest first."""
-    return _page(*jobs.list_for_diagram(caller.user_id, diagram_id, page.limit, page.cursor))
+    return page_out(*jobs.list_for_diagram(caller.user_id, diagram_id, page.limit, page.cursor))
 
 
 @router.get("/v1/exports", response_model=Page[Job], **EXCLUDE_NONE)
 def list_exports(caller: Caller, page: Paging, status: Annotated[JobStatus | None, Query()] = None) -> dict[str, Any]:
     """Your export jobs, newest first; `status` filters."""
-    return _page(*jobs.list_mine(caller.user_id, status, page.limit, page.cursor))
+    return page_out(*jobs.list_mine(caller.user_id, status, page.limit, page.cursor))
 
 
 @router.get("/v1/exports/{job_id}", response_model=Job, **EXCLUDE_NONE)

@@ -11,10 +11,10 @@ from autograph.diagrams.schema import (
     Collaborator,
     CollaboratorIn,
 )
-from autograph.http.pagination import Page
+from autograph.http.pagination import Page, page_out
 from autograph.http.params import Caller, Paging
 
-from .common import DiagramId, page_out
+from .common import DiagramId
 
 router = APIRouter()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from autograph.diagrams import lifecycle, listing, service
 from autograph.diagrams.schema import (
@@ -16,19 +16,27 @@ from autograph.diagrams.schema import (
     DiagramSummary,
     MoveIn,
 )
-from autograph.http.pagination import Page
+from autograph.http import idempotency
+from autograph.http.pagination import Page, page_out
 from autograph.http.params import Caller, IdemKey, IfMatch, Paging
 
-from .common import FULL, DiagramId, once, page_out, with_etag
+from .common import FULL, DiagramId, with_etag
 
 router = APIRouter()
 
 
+def _with_id(diagram: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return diagram["id"], diagram
+
+
 @router.post("/v1/diagrams", status_code=201, response_model=Diagram, tags=["diagrams"], **FULL)
-def create_diagram(body: DiagramCreate, request: Request, response: Response, caller: Caller,
+def create_diagram(body: DiagramCreate, response: Response, caller: Caller,
                    idempotency_key: IdemKey = None) -> dict[str, Any]:
-    out = once(request, idempotency_key, f"diagrams:{caller.user_id}", body.model_dump(mode="json"),
-                lambda: service.create(caller.user_id, body), lambda i: service.get(caller.user_id, i))
+    # The record keeps only the new id (content can be megabytes); a replay re-reads the diagram.
+    out = idempotency.run_for_id(idempotency_key, scope=f"diagrams:{caller.user_id}",
+                                 payload=body.model_dump(mode="json"),
+                                 create=lambda: _with_id(service.create(caller.user_id, body)),
+                                 replay=lambda i: service.get(caller.user_id, i))
     response.headers["Location"] = f"/v1/diagrams/{out['id']}"
     return with_etag(response, out)
 
@@ -86,10 +94,11 @@ def restore_diagram(diagram_id: DiagramId, caller: Caller) -> dict[str, Any]:
 
 
 @router.post("/v1/diagrams/{diagram_id}/duplicate", status_code=201, response_model=Diagram, tags=["diagrams"], **FULL)
-def duplicate_diagram(diagram_id: DiagramId, request: Request, response: Response, caller: Caller,
+def duplicate_diagram(diagram_id: DiagramId, response: Response, caller: Caller,
                       idempotency_key: IdemKey = None) -> dict[str, Any]:
-    out = once(request, idempotency_key, f"duplicate:{caller.user_id}:{diagram_id}", {},
-                lambda: service.duplicate(caller.user_id, diagram_id), lambda i: service.get(caller.user_id, i))
+    out = idempotency.run_for_id(idempotency_key, scope=f"duplicate:{caller.user_id}:{diagram_id}", payload={},
+                                 create=lambda: _with_id(service.duplicate(caller.user_id, diagram_id)),
+                                 replay=lambda i: service.get(caller.user_id, i))
     response.headers["Location"] = f"/v1/diagrams/{out['id']}"
     return with_etag(response, out)
 

@@ -14,11 +14,11 @@ from autograph.diagrams.schema import (
     SharedDiagram,
     ShareIn,
 )
-from autograph.http.pagination import Page
+from autograph.http.pagination import Page, page_out
 from autograph.http.params import Caller, IfMatch, Paging
 from autograph.http.principal import source_ip
 
-from .common import FULL, SHARE_ERRORS, DiagramId, SharePassword, page_out, with_etag
+from .common import FULL, SHARE_ERRORS, DiagramId, SharePassword, with_etag
 
 router = APIRouter()
 

@@ -12,10 +12,8 @@ from autograph.diagrams.schema import (
     TemplateIn,
 )
 from autograph.http import idempotency
-from autograph.http.pagination import Page
+from autograph.http.pagination import Page, page_out
 from autograph.http.params import Caller, IdemKey, Paging
-
-from .common import page_out
 
 router = APIRouter()
 

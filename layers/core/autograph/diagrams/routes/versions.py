@@ -14,10 +14,10 @@ from autograph.diagrams.schema import (
     VersionPatch,
     VersionSummary,
 )
-from autograph.http.pagination import Page
+from autograph.http.pagination import Page, page_out
 from autograph.http.params import Caller, IfMatch, Paging
 
-from .common import FULL, DiagramId, VersionNo, page_out, with_etag
+from .common import FULL, DiagramId, VersionNo, with_etag
 
 router = APIRouter()
 

@@ -27,6 +27,7 @@ from .options import MAX_PIXELS
 from .rasterprep import prepare
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+FILTER_NONE = b"\x00"  # each scanline's filter type
 ZLIB_LEVEL = 2  # zlib-ng: level 1 is 30 % faster but makes 1.3-2x larger files; 6 is 2x slower
 
 
@@ -56,7 +57,12 @@ def encode_png(rgba: bytes | memoryview, width: int, height: int, stride: int) -
     """Straight (not premultiplied) RGBA rows -> PNG bytes (filter 0, deterministic)."""
     row = width * 4
     view = memoryview(rgba).cast("B")  # novasvg exposes (height, width, 4): make it flat
-    raw = b"".join(b"\x00" + view[y * stride:y * stride + row] for y in range(height))
+    # One join over [filter byte, row, filter byte, row, ...]: `bytes + memoryview` per row instead
+    # was 10x slower (3.5 ms per megapixel, most of the encode).
+    parts: list[bytes | memoryview] = []
+    for y in range(height):
+        parts += (FILTER_NONE, view[y * stride:y * stride + row])
+    raw = b"".join(parts)
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
     from zlib_ng import zlib_ng  # lazy: only PNG needs it
 

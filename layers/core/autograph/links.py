@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 
+from .aws import client
 from .config import get_settings
 
 _lock = threading.Lock()
@@ -25,8 +26,6 @@ def public_base_url() -> str:
     name = settings.public_base_url_parameter  # required by every model that has PublicLinks
     with _lock:
         if name not in _resolved:
-            from .aws import client
-
             value = client("ssm").get_parameter(Name=name)["Parameter"]["Value"]
             _resolved[name] = value.rstrip("/")
         return _resolved[name]

@@ -10,6 +10,7 @@ from typing import Any
 from . import render as engine
 from .config import get_settings
 from .errors import DiagramInvalid, PayloadTooLarge, RenderBusy, RenderTooComplex, ValidationFailed
+from .observability import count, logger
 from .store import blobs
 
 # API Gateway + Lambda return at most 6 MB, and binary goes out base64-encoded (4/3 larger).
@@ -88,8 +89,6 @@ def render_result(source_or_canvas: str | dict[str, Any], fmt: str, options: eng
     except engine.RenderError as exc:
         raise _render_failure(exc) from exc
     if result.fallback:
-        from .observability import count, logger
-
         logger.warning("render fell back to the second engine", extra={"render_engine": result.engine})
         count("RenderFallback")
     return result
@@ -113,8 +112,6 @@ def _limit_problem(exc: Exception) -> Exception:
 
 
 def _render_failure(exc: Exception) -> Exception:
-    from .render.isolation import WorkerBusy
-
-    if isinstance(exc, WorkerBusy):
+    if isinstance(exc, engine.WorkerBusy):
         return RenderBusy(str(exc))
     return exc

@@ -6,9 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
+from ..diagrams import access
 from ..http import idempotency
 from ..http.pagination import Page, PageParams, encode_cursor, page_params
 from ..http.params import Caller
+from ..store import ai as store
+from . import jobs, service
 from .schema import AiJob, GenerateIn, GenerateOut, HistoryEntry, ProvidersOut, RefineIn, RefineOut, UsageOut
 
 router = APIRouter(tags=["ai"])
@@ -29,8 +32,6 @@ def _queued(response: Response, job: dict[str, Any]) -> dict[str, Any]:
 def generate(body: GenerateIn, request: Request, response: Response, caller: Caller, run_async: Async = False,
              idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> dict[str, Any]:
     """Plain words to a valid Mermaid diagram through the provider chain; `save` stores it."""
-    from . import jobs, service
-
     def produce() -> dict[str, Any]:
         if run_async:
             service.check_limits(caller.user_id)
@@ -51,9 +52,6 @@ def refine(diagram_id: Annotated[str, Path(max_length=64)], body: RefineIn, resp
            run_async: Async = False,
            if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> dict[str, Any]:
     """Change the diagram as the instruction asks; saved as a new version (comment = instruction)."""
-    from ..diagrams import access
-    from . import jobs, service
-
     if run_async:
         access.require(diagram_id, caller.user_id, "editor")  # 404 now, not in the job
         service.check_limits(caller.user_id)
@@ -68,31 +66,23 @@ def refine(diagram_id: Annotated[str, Path(max_length=64)], body: RefineIn, resp
 def get_job(job_id: Annotated[str, Path(max_length=64)], caller: Caller,
             wait: Annotated[int, Query(ge=0, le=20, description="Hold up to N seconds until it finishes")] = 0
             ) -> dict[str, Any]:
-    from . import jobs
-
     return jobs.get(caller.user_id, job_id, wait)
 
 
 @router.get("/v1/ai/providers", response_model=ProvidersOut)
 def list_providers(caller: Caller) -> dict[str, Any]:
     """The configured chain, each provider's models and circuit-breaker state."""
-    from . import service
-
     return service.provider_list()
 
 
 @router.get("/v1/ai/usage", response_model=UsageOut, response_model_by_alias=True)
 def get_usage(caller: Caller, from_: Annotated[Day, Query(alias="from")] = None, to: Day = None) -> dict[str, Any]:
     """Your tokens and estimated cost per provider, model and day (default: the last 30 days)."""
-    from . import service
-
     return service.usage(caller.user_id, from_, to)
 
 
 @router.get("/v1/ai/history", response_model=Page[HistoryEntry])
 def history(caller: Caller, page: Annotated[PageParams, Depends(page_params)]) -> dict[str, Any]:
     """Your generations and refinements, newest first."""
-    from ..store import ai as store
-
     items, last = store.history_page(caller.user_id, page.limit, page.cursor)
     return {"items": items, "next_cursor": encode_cursor(last)}

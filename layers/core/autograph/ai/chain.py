@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import render
-from . import prompts
+from ..errors import ValidationFailed
+from . import offline, prompts
 from .breaker import Breaker
+from .offline.refine import refine
+from .offline.text import label
 from .providers import Completion, ProviderError, call_with_retries
 
 
@@ -43,10 +46,6 @@ def _validate(source: str) -> dict[str, Any]:
 
 
 def _offline(task: Task) -> tuple[str, str | None, str | None]:
-    from ..errors import ValidationFailed
-    from . import offline
-    from .offline.refine import refine
-
     if task.kind == "refine":
         try:
             return refine(task.source, task.instruction), None, None
@@ -119,14 +118,10 @@ def run(task: Task, providers: list[Any], breaker: Breaker, *, deadline: float, 
     result = _validate(source)
     if not result.get("valid"):
         if task.kind == "refine":
-            from ..errors import ValidationFailed
-
             first_error = (result.get("errors") or [{}])[0]
             raise ValidationFailed(f"instruction: the change would leave the diagram invalid (line "
                                    f"{first_error.get('line')}: {first_error.get('message')}).")
         # Our own generator's miss: never serve it; one node in the user's words always validates.
-        from .offline.text import label
-
         source = f'flowchart TD\n  n1["{label(task.prompt)}"]\n'
         result = _validate(source)
     attempts.append({"provider": "offline", "model": "offline", "outcome": "ok",

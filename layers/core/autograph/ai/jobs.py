@@ -14,6 +14,8 @@ from ..config import get_settings
 from ..errors import AppError, NotFound
 from ..observability import logger
 from ..store import ai as store
+from . import service
+from .schema import GenerateIn
 
 MAX_WAIT_SECONDS = 20
 LEASE_MARGIN_MS = 5_000
@@ -68,9 +70,6 @@ def get(user_id: str, job_id: str, wait: int = 0) -> dict[str, Any]:
 
 def run(job_id: str, *, remaining_ms: int, receive_count: int, max_receives: int = 3) -> str:
     """One job. Returns done | failed | duplicate | gone; raises to have SQS retry."""
-    from . import service
-    from .schema import GenerateIn
-
     job = store.get_job(job_id)
     if job is None:
         return "gone"

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
+from ..aws import client
+from ..config import get_settings
 from . import settings as ai_settings
 
 
@@ -49,9 +51,6 @@ def load_key(secret_name: str) -> str:
     """A provider key from Secrets Manager, cached for 5 minutes (Powertools Parameters)."""
     if not secret_name:
         raise ProviderError("config", "no key secret configured")
-
-    from ..aws import client
-
     try:
         value = _secrets_provider(id(client("secretsmanager"))).get(secret_name, max_age=300)
     except Exception as exc:  # missing secret, no permission: this link is misconfigured, the chain goes on
@@ -61,9 +60,7 @@ def load_key(secret_name: str) -> str:
 
 @lru_cache(maxsize=2)
 def _secrets_provider(_client_id: int) -> Any:
-    from aws_lambda_powertools.utilities import parameters
-
-    from ..aws import client
+    from aws_lambda_powertools.utilities import parameters  # lazy: only chains with a keyed provider
 
     return parameters.SecretsProvider(boto3_client=client("secretsmanager"))
 
@@ -74,7 +71,7 @@ _http: Any = None
 def http() -> Any:
     global _http
     if _http is None:
-        import httpx
+        import httpx  # lazy: only the OpenAI-compatible and Anthropic providers speak HTTP
 
         _http = httpx.Client(limits=httpx.Limits(max_connections=20, max_keepalive_connections=10))
     return _http
@@ -88,7 +85,7 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def _post(url: str, headers: dict[str, str], body: dict[str, Any], timeout: float) -> dict[str, Any]:
-    import httpx
+    import httpx  # lazy: see http()
 
     try:
         resp = http().post(url, headers=headers, json=body, timeout=timeout)
@@ -176,7 +173,7 @@ class Bedrock:
         return _bedrock_client(self.endpoint, round(timeout))
 
     def complete(self, system: str, messages: list[dict[str, str]], timeout: float) -> Completion:
-        from botocore.exceptions import BotoCoreError, ClientError, ReadTimeoutError
+        from botocore.exceptions import BotoCoreError, ClientError, ReadTimeoutError  # lazy: Bedrock only
 
         try:
             data = self._client(timeout).converse(
@@ -201,10 +198,8 @@ class Bedrock:
 
 @lru_cache(maxsize=8)
 def _bedrock_client(endpoint: str | None, timeout: int) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    from ..config import get_settings
+    import boto3  # lazy: Bedrock only (boto3 costs ~200 ms to import)
+    from botocore.config import Config  # lazy: Bedrock only
 
     # Our own retries (call_with_retries) honour the deadline; botocore's would not.
     cfg = Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=3,

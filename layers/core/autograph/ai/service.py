@@ -5,18 +5,25 @@ token budget (429 with Retry-After); a per-request deadline inside API Gateway's
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from .. import clock, ratelimit
+from ..diagrams import access, diff, folders, service, versions
+from ..diagrams import content as content_mod
+from ..diagrams.schema import DiagramCreate, VersionPatch
 from ..errors import TooManyRequests, ValidationFailed
-from ..observability import count
+from ..observability import count, metrics
 from ..store import ai as store
 from . import chain, providers
 from . import settings as ai_settings
 from .breaker import Breaker
+from .offline import title_for
 from .schema import GenerateIn
 
 _breaker_store: Any = None
@@ -36,14 +43,8 @@ def _metric(name: str, provider: str) -> None:
 
 def _latency(attempts: list[dict[str, Any]]) -> None:
     """Per-provider latency metric of every call made (EMF; off on the local stack)."""
-    import os
-
     if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true":
         return
-    from aws_lambda_powertools.metrics import MetricUnit
-
-    from ..observability import metrics
-
     for a in attempts:
         if a["outcome"] != "skipped":
             metrics.add_metric(name=f"AiLatency_{a['provider']}", unit=MetricUnit.Milliseconds, value=a["ms"])
@@ -136,12 +137,8 @@ def generate(user_id: str, body: GenerateIn, *, limited: bool = True) -> dict[st
     if limited:
         check_limits(user_id)
     if body.save and body.folder_id is not None:
-        from ..diagrams import folders
-
         folders.require_folder(user_id, body.folder_id, field="folder_id")
     out = _run(chain.Task("generate", body.diagram_type, prompt=body.prompt), body.provider, body.model)
-    from .offline import title_for
-
     title = body.title or out.title or title_for(body.prompt, out.diagram_type or body.diagram_type)
     result = _shape(out, body.diagram_type, _account(user_id, out), title)
     if body.save:
@@ -151,9 +148,6 @@ def generate(user_id: str, body: GenerateIn, *, limited: bool = True) -> dict[st
 
 
 def save_new(user_id: str, title: str, mermaid: str, folder_id: str | None) -> dict[str, Any]:
-    from ..diagrams import service, versions
-    from ..diagrams.schema import DiagramCreate, VersionPatch
-
     diagram = service.create(user_id, DiagramCreate(title=title, type="mermaid", content={"mermaid": mermaid},
                                                     folder_id=folder_id))
     versions.annotate(user_id, diagram["id"], 1, VersionPatch(comment="generated from prompt"))
@@ -162,10 +156,6 @@ def save_new(user_id: str, title: str, mermaid: str, folder_id: str | None) -> d
 
 def refine(user_id: str, diagram_id: str, instruction: str, if_match: str | None, *,
            limited: bool = True) -> dict[str, Any]:
-    from ..diagrams import access, diff, service, versions
-    from ..diagrams import content as content_mod
-    from ..diagrams.schema import VersionPatch
-
     item, _role = access.require(diagram_id, user_id, "editor")
     expected = service.parse_if_match(if_match, required=False)
     if item.dtype != "mermaid":

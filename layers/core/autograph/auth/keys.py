@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -60,8 +61,6 @@ def _parse(raw: str | None) -> KeySet | None:
 
 
 def _new_key_document() -> str:
-    import secrets
-
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 

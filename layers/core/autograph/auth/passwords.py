@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from functools import lru_cache
 from importlib import resources
@@ -21,9 +23,6 @@ def rounds() -> int:
 
 
 def _prepare(password: str) -> bytes:
-    import base64
-    import hashlib
-
     raw = password.encode()
     if len(raw) <= 72:
         return raw

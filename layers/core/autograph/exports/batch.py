@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import clock
+from ..diagrams import folders, listing
 from ..errors import ValidationFailed
 from ..store import jobs as store
 from . import jobs, objects
@@ -29,8 +30,6 @@ def create(user_id: str, diagram_ids: list[str] | None, folder_id: str | None, f
         raise ValidationFailed("Send exactly one of diagram_ids or folder_id.")
     jobs.check_options(options)
     if folder_id is not None:
-        from ..diagrams import folders
-
         folders.require_folder(user_id, folder_id, field="folder_id")
     ids = list(dict.fromkeys(diagram_ids or []))
     moment = clock.now()
@@ -44,8 +43,6 @@ def create(user_id: str, diagram_ids: list[str] | None, folder_id: str | None, f
 
 def folder_ids(owner_id: str, folder_id: str) -> list[str]:
     """The folder's diagrams (at most MAX_DIAGRAMS), by title: what a folder batch exports."""
-    from ..diagrams import listing
-
     ids: list[str] = []
     cursor = None
     while len(ids) < MAX_DIAGRAMS:

@@ -9,6 +9,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
+from .. import render_service
+from ..diagrams import shares
 from ..errors import ValidationFailed
 from ..http.principal import source_ip
 from . import formats
@@ -22,9 +24,6 @@ RESPONSES: dict[int | str, dict] = {
 
 
 def _image(token: str, fmt: str, request: Request, password: str | None, if_none_match: str | None) -> Response:
-    from .. import render_service
-    from ..diagrams import shares
-
     shared = shares.view(token, password, source_ip(request))
     try:
         source = formats.picture_input(shared["type"], shared.get("content") or {})

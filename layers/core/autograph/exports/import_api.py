@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
+from ..diagrams import service
 from ..diagrams.schema import Diagram
 from ..http import idempotency
 from ..http.principal import Principal, current_principal
@@ -43,8 +44,6 @@ def import_diagram(request: Request, response: Response, body: Annotated[bytes, 
                    title: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
                    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> dict[str, Any]:
     """Create a diagram from an exported JSON document, raw Mermaid text or an uploaded file."""
-    from ..diagrams import service
-
     ctype = request.headers.get("content-type", "")
 
     def make() -> dict[str, Any]:

@@ -13,6 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .. import render_service
+from ..diagrams import service
+from ..diagrams.schema import DiagramCreate
 from ..errors import DiagramInvalid, ValidationFailed
 from . import formats
 
@@ -26,8 +29,6 @@ _FRONT_TITLE = re.compile(r"\A---\s*\n(?:.*\n)*?\s*title:\s*(?P<title>[^\n]+)\n(
 
 
 def _mermaid_errors(source: str) -> None:
-    from .. import render_service
-
     result = render_service.validate(source)
     if not result["valid"]:
         first = (result.get("errors") or [{}])[0]
@@ -114,9 +115,6 @@ def parse(raw: bytes, content_type: str, title: str | None) -> dict[str, Any]:
 
 
 def create(user_id: str, raw: bytes, content_type: str, title: str | None) -> dict[str, Any]:
-    from ..diagrams import service
-    from ..diagrams.schema import DiagramCreate
-
     body = parse(raw, content_type, title)
     try:
         model = DiagramCreate.model_validate(body)

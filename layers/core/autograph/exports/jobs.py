@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import clock
 from .. import render as engine
+from ..diagrams import access
 from ..errors import DiagramInvalid, NotFound, UnknownReference, ValidationFailed
 from ..store import jobs as store
 from . import formats, objects
@@ -42,8 +43,6 @@ def not_found() -> NotFound:
 
 
 def create(user_id: str, diagram_id: str, body: ExportIn) -> dict[str, Any]:
-    from ..diagrams import access
-
     item, _role = access.require(diagram_id, user_id, "viewer")
     options = body.options()
     check_options(options)
@@ -121,8 +120,6 @@ def list_mine(user_id: str, status: str | None, limit: int, cursor: dict[str, An
 
 def list_for_diagram(user_id: str, diagram_id: str, limit: int, cursor: dict[str, Any] | None
                      ) -> tuple[list[dict[str, Any]], Any]:
-    from ..diagrams import access
-
     access.require(diagram_id, user_id, "viewer")
     rows, last = store.list_for_diagram(diagram_id, user_id, limit=limit, cursor=cursor)
     return [public(j) for j in rows], last

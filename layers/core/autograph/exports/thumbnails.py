@@ -15,6 +15,7 @@ is `thumbnail_jobs`, so the API functions never import the export worker.
 from __future__ import annotations
 
 from ..config import get_settings
+from ..observability import count, logger
 from ..store import blobs
 from . import objects
 
@@ -28,8 +29,6 @@ def enqueue(diagram_id: str, version: int) -> None:
     try:
         objects.enqueue({"kind": "thumbnail", "diagram_id": diagram_id, "version": int(version)})
     except Exception:  # the diagram write succeeded; a missing thumbnail must not fail it
-        from ..observability import count, logger
-
         logger.exception("thumbnail enqueue failed", extra={"diagram_id": diagram_id})
         count("ThumbnailEnqueueFailed")
 

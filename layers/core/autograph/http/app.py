@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from .. import __version__
+from ..observability import count, logger, metrics, tracer
 from . import openapi, problems
 from .middleware import BodyLimitMiddleware, RequestContextMiddleware
 
@@ -47,8 +48,6 @@ def lambda_handler(app: FastAPI, service: str) -> Callable[[dict[str, Any], Any]
     """Wraps the app with Mangum and Powertools: JSON logs with the correlation id, X-Ray, EMF."""
     from aws_lambda_powertools.logging import correlation_paths
     from mangum import Mangum
-
-    from ..observability import count, logger, metrics, tracer
 
     asgi = Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
 

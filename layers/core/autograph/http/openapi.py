@@ -24,6 +24,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from .params import IDEMPOTENCY_KEY_MAX as KEY_MAX
+from .principal import current_principal
 from .problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 
 PROBLEM_REF = "#/components/schemas/Problem"
@@ -85,8 +86,6 @@ def _headers(dependants: list[Any]) -> set[str]:
 
 def statuses(route: Any, method: str) -> set[int]:
     """The problem statuses this operation can answer, derived from the route itself."""
-    from .principal import current_principal
-
     dependants = _walk(route.dependant)
     secured = any(d.call is current_principal for d in dependants)
     headers = _headers(dependants)

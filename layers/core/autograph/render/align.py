@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from .fonts import text_width
 from .geometry import IDENTITY, Matrix, apply, multiply, parse_transform, shape_box, tag, transform_box
 from .svgpost import fmt
 
@@ -70,8 +71,6 @@ def static_members(source: str) -> set[str]:
 def _underline(parent: ET.Element, text: ET.Element, x: float, y: float) -> None:
     """Static members are underlined in Mermaid; a line (not text-decoration, which the
     PDF converter ignores) draws it the same in every format."""
-    from .fonts import text_width
-
     size = float((re.search(r"font-size\s*:\s*([\d.]+)", text.get("style") or "") or [0, 16])[1])
     width = text_width((text.text or "").rstrip(), size)
     below = y + 0.55 * size if text.get("dominant-baseline") in ("central", "middle") else y + 0.15 * size

@@ -19,6 +19,7 @@ Figures behind the limits (mmdr 0.4.0, one core, see bench/render_budget.py):
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 import time
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from .errors import RenderError, RenderTooComplex
+from .frontmatter import parse, split
 
 T = TypeVar("T")
 
@@ -229,10 +231,6 @@ SELECTOR_CEILING = "svg_fallback_selector_index"
 
 def plain_labels(source: str) -> str:
     """The same source with htmlLabels off (labels as SVG text), merged into its front matter."""
-    import json
-
-    from .frontmatter import parse, split
-
     text, body, _ = split(source)
     data = {} if text is None else parse(text)
     if data is None:  # malformed front matter: leave it for the engine to report

@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Any
 
+from .engine import engine_version
 from .options import RenderOptions, check_format
 
 # Bump when our own post-processing changes output for the same engine version.
@@ -24,8 +25,6 @@ def _normalize(source_or_canvas: str | dict[str, Any]) -> str:
 
 def cache_key(source_or_canvas: str | dict[str, Any], fmt: str,
               options: RenderOptions | None = None) -> str:
-    from .engine import engine_version
-
     options = options or RenderOptions()
     fmt = check_format(fmt)
     opts = options.to_dict()

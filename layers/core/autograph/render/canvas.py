@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from .canvas_model import Shape, parse_document
+from .fit import grow_canvas
 from .fonts import CSS_FAMILY, LINE_HEIGHT, text_width, wrap
 from .options import RenderOptions
 from .sanitize import SVG_NS
@@ -254,7 +255,5 @@ def canvas_svg(document: dict[str, Any], options: RenderOptions) -> str:
     defs = _el("defs", root)
     for shape in renderer.top_level():
         renderer.draw(root, shape, defs)
-    from .fit import grow_canvas
-
     grow_canvas(root)  # labels set beside short lines may reach past the shapes' bounds
     return ET.tostring(root, encoding="unicode")

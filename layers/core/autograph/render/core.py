@@ -6,15 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .budget import Budget
+from .engine import SECONDARY
 from .errors import RenderInputError
+from .fonts import glyph_warning
 from .options import RenderOptions, check_format
 from .svgpost import finish
-
-CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
-
-
-def content_type(fmt: str) -> str:
-    return CONTENT_TYPES[check_format(fmt)]
 
 
 @dataclass(frozen=True)
@@ -28,8 +24,6 @@ class Rendered:
 
     @property
     def fallback(self) -> bool:
-        from .engine import SECONDARY
-
         return self.engine == SECONDARY
 
 
@@ -37,11 +31,11 @@ def render_svg_text(source_or_canvas: str | dict[str, Any], options: RenderOptio
                     budget: Budget) -> tuple[str, tuple[float, float], str]:
     """(final SVG, (width, height), engine name)."""
     if isinstance(source_or_canvas, str):
-        from .mermaid import mermaid_svg
+        from .mermaid import mermaid_svg  # lazy: each kind loads only its own drawing code
 
         raw, engine = mermaid_svg(source_or_canvas, options, budget)
     elif isinstance(source_or_canvas, dict):
-        from .canvas import canvas_svg
+        from .canvas import canvas_svg  # lazy: each kind loads only its own drawing code
 
         raw, engine = canvas_svg(source_or_canvas, options), "canvas"
     else:
@@ -63,19 +57,17 @@ def render_detailed(source_or_canvas: str | dict[str, Any], fmt: str,
     if engine == "mermaid-rs-renderer":
         warnings.append("the main engine (merman) could not draw this diagram; the simpler "
                         "fallback engine (mermaid-rs-renderer) drew it")
-    from .fonts import glyph_warning
-
     missing = glyph_warning(svg)
     if missing:
         warnings.append(missing)
     if fmt == "svg":
         data = svg.encode("utf-8")
     elif fmt == "png":
-        from .raster import svg_to_png
+        from .raster import svg_to_png  # lazy: each format loads only its own converter
 
         data = budget.run("png", svg_to_png, svg, width, height, options.scale)
     else:
-        from .pdf import svg_to_pdf
+        from .pdf import svg_to_pdf  # lazy: each format loads only its own converter
 
         data = budget.run("pdf", svg_to_pdf, svg, options)
     return Rendered(data, engine, tuple(warnings))

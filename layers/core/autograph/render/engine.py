@@ -13,7 +13,9 @@ import sys
 from functools import lru_cache
 from types import ModuleType
 
+from .budget import SELECTOR_CEILING, admit_fallback, plain_labels
 from .errors import RenderError
+from .frontmatter import configured_source
 
 PRIMARY = "merman"
 SECONDARY = "mermaid-rs-renderer"
@@ -66,8 +68,6 @@ def backends() -> list[str]:
 
 def themed_source(source: str, theme: str) -> str:
     """Theme + our shipped font merged into the source's own front matter (see frontmatter.py)."""
-    from .frontmatter import configured_source
-
     return configured_source(source, theme)
 
 
@@ -77,8 +77,6 @@ def is_parse_error(message: str) -> bool:
 
 def _call(source: str, backend: str) -> str:
     if backend == SECONDARY:  # slow on large graphs: only when it can finish in time (budget.py)
-        from .budget import admit_fallback
-
         admit_fallback(source)
     try:
         return _ext().render(source, backend)
@@ -86,16 +84,13 @@ def _call(source: str, backend: str) -> str:
         raise
     except BaseException as exc:
         message = str(exc) or type(exc).__name__
-        if backend == PRIMARY:
-            from .budget import SELECTOR_CEILING, plain_labels
-
-            if SELECTOR_CEILING in message:  # a large graph: merman again, with SVG text labels
-                try:
-                    return _ext().render(plain_labels(source), backend)
-                except (KeyboardInterrupt, SystemExit, MemoryError):
-                    raise
-                except BaseException:  # noqa: S110 - the first error is the one to report
-                    pass
+        if backend == PRIMARY and SELECTOR_CEILING in message:  # a large graph: merman again, SVG text labels
+            try:
+                return _ext().render(plain_labels(source), backend)
+            except (KeyboardInterrupt, SystemExit, MemoryError):
+                raise
+            except BaseException:  # noqa: S110 - the first error is the one to report
+                pass
         raise EngineError(message, backend, is_parse_error(message)) from exc
 
 

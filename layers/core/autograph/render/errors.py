@@ -24,6 +24,10 @@ class InvalidDiagram(RenderError):
         super().__init__(f"invalid diagram: {where}{first.get('message', 'unknown error')}")
 
 
+class WorkerBusy(RenderError):
+    """Every render worker is busy and none freed up within the budget (a 503, not the input's fault)."""
+
+
 class RenderLimitExceeded(RenderError):
     """Input or output over a limit (size, nodes, pixels, time budget)."""
 

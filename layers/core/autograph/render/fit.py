@@ -18,6 +18,7 @@ import re
 import xml.etree.ElementTree as ET
 from itertools import pairwise
 
+from .fonts import text_width
 from .geometry import num, parse_transform, tag
 from .plates import settle_plates
 from .svgpost import fmt
@@ -103,8 +104,6 @@ def thin_axis_labels(root: ET.Element) -> int:
                 texts.append((parse_transform(g.get("transform"))[4], text))
         if len(texts) < 3:
             continue
-        from .fonts import text_width
-
         size = _font_px(texts[0][1], 10.0)
         widest = max(text_width((t.text or "").strip(), size) for _, t in texts) + 4
         spacing = min(abs(b[0] - a[0]) for a, b in pairwise(texts)) or widest

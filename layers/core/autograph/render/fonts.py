@@ -10,7 +10,9 @@ character no font covers is reported in warnings, never dropped silently.
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -113,9 +115,6 @@ def fallback_index(ch: str) -> int | None:
 
 def glyph_warning(text: str) -> str | None:
     """A warning naming the characters of `text` (SVG markup or source) no font draws."""
-    import html
-    import re
-
     content = html.unescape("".join(re.findall(r">([^<]+)<", text))) if "<" in text else text
     missing = missing_glyphs(content)
     if not missing:

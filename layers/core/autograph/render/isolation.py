@@ -26,16 +26,13 @@ import threading
 import time
 from typing import Any
 
-from . import budget
-from .errors import InvalidDiagram, RenderError, RenderInputError, RenderLimitExceeded, RenderTooComplex
+from . import budget, engine
+from .errors import InvalidDiagram, RenderError, RenderInputError, RenderLimitExceeded, RenderTooComplex, WorkerBusy
+from .options import DEFAULT_TIME_BUDGET_S, MAX_SOURCE_BYTES
 
 _HEADER = struct.Struct("!I")
 _READY = b"ready\n"
 _SPAWN_GRACE_S = 10.0  # a worker that cannot start by then is a server fault, not the input's
-
-
-class WorkerBusy(RenderError):
-    """Every render worker is busy and none freed up within the budget (a 503, not the input's fault)."""
 
 
 class _Stopped(Exception):
@@ -43,7 +40,7 @@ class _Stopped(Exception):
 
 
 def _tasks() -> dict[str, Any]:
-    from . import core, engine, validation
+    from . import core, validation  # lazy: only the worker process lays out (~30 ms the parent never pays)
 
     return {"render_detailed": core.render_detailed, "validate": validation.validate,
             "engine": engine._call}
@@ -59,13 +56,11 @@ def inline() -> bool:
 
 # ------------------------------------------------------------------ errors over the pipe
 def _encode_error(exc: BaseException) -> tuple[Any, ...]:
-    from .engine import EngineError
-
     if isinstance(exc, InvalidDiagram):
         return ("InvalidDiagram", exc.result)
     if isinstance(exc, RenderTooComplex):
         return ("RenderTooComplex", str(exc), exc.details())
-    if isinstance(exc, EngineError):
+    if isinstance(exc, engine.EngineError):
         return ("EngineError", str(exc), exc.backend, exc.parse)
     for cls in (RenderLimitExceeded, RenderInputError, RenderError):
         if isinstance(exc, cls):
@@ -80,9 +75,7 @@ def _decode_error(data: tuple[Any, ...]) -> RenderError:
     if kind == "RenderTooComplex":
         return RenderTooComplex(data[1], **data[2])
     if kind == "EngineError":
-        from .engine import EngineError
-
-        return EngineError(data[1], data[2], data[3])
+        return engine.EngineError(data[1], data[2], data[3])
     cls = {"RenderLimitExceeded": RenderLimitExceeded, "RenderInputError": RenderInputError}.get(kind, RenderError)
     return cls(data[1])
 
@@ -258,9 +251,7 @@ def serve() -> None:
     os.dup2(2, 1)  # stray prints from libraries must not corrupt the protocol stream
     inp = sys.stdin.buffer
     tasks = _tasks()
-    from .engine import _ext
-
-    _ext()  # load the engine once, before the first task's clock starts
+    engine._ext()  # load the engine once, before the first task's clock starts
     out.write(_READY)
     while True:
         header = inp.read(_HEADER.size)
@@ -284,8 +275,6 @@ def serve() -> None:
 # ------------------------------------------------------------------ the public entry points
 def render_detailed(source_or_canvas: Any, fmt: str, options: Any = None) -> Any:
     """core.render_detailed behind admission limits and the hard stop."""
-    from .options import DEFAULT_TIME_BUDGET_S, MAX_SOURCE_BYTES
-
     seconds = getattr(options, "time_budget_s", DEFAULT_TIME_BUDGET_S)
     if isinstance(source_or_canvas, str) and len(source_or_canvas.encode("utf-8", "replace")) <= MAX_SOURCE_BYTES:
         budget.admit(source_or_canvas)
@@ -294,8 +283,6 @@ def render_detailed(source_or_canvas: Any, fmt: str, options: Any = None) -> Any
 
 def validate(source: Any, seconds: float | None = None) -> dict[str, Any]:
     """validation.validate behind admission limits and the hard stop."""
-    from .options import DEFAULT_TIME_BUDGET_S, MAX_SOURCE_BYTES
-
     if isinstance(source, str) and len(source.encode("utf-8", "replace")) <= MAX_SOURCE_BYTES:
         budget.admit(source)
     return run("validate", source, seconds=seconds or DEFAULT_TIME_BUDGET_S)

@@ -16,6 +16,7 @@ from .options import MAX_NODES, MAX_SOURCE_BYTES, RenderOptions
 from .sanitize import SVG_NS, parse_xml
 from .stats import count
 from .titles import paint_cluster_title_bars
+from .validation import validate
 
 
 def _drop_engine_background(root: ET.Element) -> None:
@@ -68,8 +69,6 @@ def strip_interactions(source: str) -> str:
 def mermaid_svg(source: str, options: RenderOptions, budget: Budget) -> tuple[str, str]:
     """(raw unsanitized engine SVG, engine that drew it); raises InvalidDiagram /
     RenderLimitExceeded."""
-    from .validation import validate
-
     size = len(source.encode("utf-8"))
     if size > MAX_SOURCE_BYTES:
         raise RenderLimitExceeded(f"source is {size} bytes, over the 100 KB limit")

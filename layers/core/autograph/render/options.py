@@ -85,6 +85,13 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
+
+
+def content_type(fmt: str) -> str:
+    return CONTENT_TYPES[check_format(fmt)]
+
+
 def check_format(fmt: str) -> str:
     if not isinstance(fmt, str) or fmt.lower() not in FORMATS:
         raise RenderInputError(f"format must be one of {', '.join(FORMATS)}")

@@ -13,6 +13,10 @@ import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 
+import cssselect2
+import tinycss2
+import tinycss2.color3
+
 from .geometry import tag
 
 _COLOR_DECL = re.compile(r"\b(fill|stroke|color|stop-color)(\s*:\s*)([A-Za-z]+)\b")
@@ -62,9 +66,6 @@ def _matcher(root: ET.Element, wanted: tuple[str, ...] = _WANTED):
 def _compiled(sheets: tuple[str, ...], wanted: tuple[str, ...]):
     """A matcher for the rules declaring `wanted` properties. Cached: Mermaid writes the same
     stylesheet for every diagram of a family and theme, and parsing it is most of the cost."""
-    import cssselect2
-    import tinycss2
-
     matcher = cssselect2.Matcher()
     found = False
     for text in sheets:
@@ -114,8 +115,6 @@ def _brightness(value: str | None) -> float:
 
 
 def _brighter(color: str | None, factor: float) -> str | None:
-    import tinycss2.color3
-
     parsed = tinycss2.color3.parse_color(color or "")
     if parsed is None or isinstance(parsed, str):  # none, currentColor, url(#...)
         return None
@@ -129,8 +128,6 @@ def resolve(root: ET.Element, raster: bool = False) -> None:
     `raster=True` (the PNG path): the rasterizer reads rgba() alpha itself, so it is not
     folded in, and each folded `opacity` is set to 1 inline (novasvg sizes an opacity layer
     by its content's box, and a hairline tick has none: the Gantt grid vanished)."""
-    import cssselect2
-
     wanted = _raster_wanted(root) if raster else _WANTED
     matcher = _matcher(root, wanted)
     if matcher is None:

@@ -6,6 +6,9 @@ import re
 from typing import Any
 
 from . import engine
+from .budget import remaining_seconds
+from .fonts import glyph_warning
+from .frontmatter import parse, split
 from .options import MAX_NODES, MAX_SOURCE_BYTES
 from .sanitize import parse_xml
 from .stats import count
@@ -59,8 +62,6 @@ _LOCATE_RESERVE_S = 1.5  # stop bisecting with this much of the budget left; ans
 
 
 def _parses(lines: list[str], k: int) -> bool:
-    from .budget import remaining_seconds
-
     if remaining_seconds(float("inf")) < _LOCATE_RESERVE_S:
         raise _OutOfTime
     # Only a parse error counts: a prefix the engine refuses as too large (a resource limit)
@@ -108,9 +109,6 @@ def _warnings(source: str) -> list[str]:
     notes = []
     if re.search(r"^\s*click\s", source, re.MULTILINE):
         notes.append("click/href interactions are removed from exported images")
-    from .fonts import glyph_warning
-    from .frontmatter import parse, split
-
     front, _, _ = split(source)
     if front is not None and parse(front) is None:
         notes.append("the front matter (--- block) is not a YAML mapping: its settings may be "

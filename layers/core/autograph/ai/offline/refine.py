@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ...errors import ValidationFailed
-from .text import capitalize, ident, key, label, strip_articles, upper_snake
+from .text import capitalize, ident, key, label, pascal, strip_articles, upper_snake
 
 UNDERSTOOD = ("add a step X after Y (or before Y)", "remove X", "rename X to Y", "connect X to Y",
               "change the direction to left-to-right (or top-down)", "add an attribute X to entity Y")
@@ -199,8 +199,6 @@ def _add_attribute(source: str, attr: str, owner: str) -> str:
     if source.startswith("erDiagram"):
         name, member = upper_snake(owner), f"    string {ident(attr)}"
     elif source.startswith("classDiagram"):
-        from .text import pascal
-
         name, member = pascal(owner), f"    +{ident(attr)}"
     else:
         raise ValidationFailed("instruction: attributes belong to entities (ER) or classes; this diagram has neither.")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from ..diagrams import access
 from ..http import idempotency
-from ..http.pagination import Page, PageParams, encode_cursor, page_params
-from ..http.params import Caller
+from ..http.pagination import Page, page_out
+from ..http.params import Caller, IdemKey, IfMatch, Paging
 from ..store import ai as store
 from . import jobs, service
 from .schema import AiJob, GenerateIn, GenerateOut, HistoryEntry, ProvidersOut, RefineIn, RefineOut, UsageOut
@@ -29,8 +29,8 @@ def _queued(response: Response, job: dict[str, Any]) -> dict[str, Any]:
 
 @router.post("/v1/ai/generate", response_model=GenerateOut | AiJob, response_model_exclude_none=True,
              responses={202: {"model": AiJob, "description": "Queued (?async=true)"}, **LIMITS})
-def generate(body: GenerateIn, request: Request, response: Response, caller: Caller, run_async: Async = False,
-             idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> dict[str, Any]:
+def generate(body: GenerateIn, response: Response, caller: Caller, run_async: Async = False,
+             idempotency_key: IdemKey = None) -> dict[str, Any]:
     """Plain words to a valid Mermaid diagram through the provider chain; `save` stores it."""
     def produce() -> dict[str, Any]:
         if run_async:
@@ -39,8 +39,7 @@ def generate(body: GenerateIn, request: Request, response: Response, caller: Cal
         return service.generate(caller.user_id, body)
 
     out = idempotency.run(idempotency_key, scope=f"ai:{caller.user_id}:{'async' if run_async else 'sync'}",
-                          payload=body.model_dump(mode="json"), produce=produce,
-                          lambda_context=request.scope.get("aws.context"))
+                          payload=body.model_dump(mode="json"), produce=produce)
     return _queued(response, out) if run_async else out
 
 
@@ -50,7 +49,7 @@ def generate(body: GenerateIn, request: Request, response: Response, caller: Cal
                         412: {"description": "If-Match does not match the current version"}, **LIMITS})
 def refine(diagram_id: Annotated[str, Path(max_length=64)], body: RefineIn, response: Response, caller: Caller,
            run_async: Async = False,
-           if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> dict[str, Any]:
+           if_match: IfMatch = None) -> dict[str, Any]:
     """Change the diagram as the instruction asks; saved as a new version (comment = instruction)."""
     if run_async:
         access.require(diagram_id, caller.user_id, "editor")  # 404 now, not in the job
@@ -82,7 +81,6 @@ def get_usage(caller: Caller, from_: Annotated[Day, Query(alias="from")] = None,
 
 
 @router.get("/v1/ai/history", response_model=Page[HistoryEntry])
-def history(caller: Caller, page: Annotated[PageParams, Depends(page_params)]) -> dict[str, Any]:
+def history(caller: Caller, page: Paging) -> dict[str, Any]:
     """Your generations and refinements, newest first."""
-    items, last = store.history_page(caller.user_id, page.limit, page.cursor)
-    return {"items": items, "next_cursor": encode_cursor(last)}
+    return page_out(*store.history_page(caller.user_id, page.limit, page.cursor))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ..diagrams import service
 from ..diagrams.schema import Diagram
 from ..http import idempotency
+from ..http.params import IdemKey
 from ..http.principal import Principal, current_principal
 from . import importer
 
@@ -42,20 +43,19 @@ async def raw_body(request: Request) -> bytes:
 def import_diagram(request: Request, response: Response, body: Annotated[bytes, Depends(raw_body)],
                    caller: Annotated[Principal, Depends(current_principal)],
                    title: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
-                   idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> dict[str, Any]:
+                   idempotency_key: IdemKey = None) -> dict[str, Any]:
     """Create a diagram from an exported JSON document, raw Mermaid text or an uploaded file."""
     ctype = request.headers.get("content-type", "")
 
-    def make() -> dict[str, Any]:
-        return importer.create(caller.user_id, body, ctype, title)
+    def make() -> tuple[str, dict[str, Any]]:
+        created = importer.create(caller.user_id, body, ctype, title)
+        return created["id"], created
 
-    if idempotency_key:
-        payload = {"body": hashlib.sha256(body).hexdigest(), "type": ctype, "title": title}
-        ref = idempotency.run(idempotency_key, scope=f"import:{caller.user_id}", payload=payload,
-                              produce=lambda: {"id": make()["id"]}, lambda_context=request.scope.get("aws.context"))
-        out = service.get(caller.user_id, ref["id"])
-    else:
-        out = make()
+    # The record keeps only the new id (a diagram can be megabytes); a replay re-reads it.
+    out = idempotency.run_for_id(
+        idempotency_key, scope=f"import:{caller.user_id}", create=make,
+        payload={"body": hashlib.sha256(body).hexdigest(), "type": ctype, "title": title},
+        replay=lambda diagram_id: service.get(caller.user_id, diagram_id))
     response.headers["Location"] = f"/v1/diagrams/{out['id']}"
     response.headers["ETag"] = service.etag(out["version"])
     return out

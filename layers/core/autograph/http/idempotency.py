@@ -23,7 +23,6 @@ EXPIRES_AFTER = 24 * 3600
 
 def run(
     key: str | None, *, scope: str, payload: Any, produce: Callable[[], dict[str, Any]],
-    lambda_context: Any = None,
 ) -> dict[str, Any]:
     """Run `produce` once per (scope, key); replays return the first result."""
     if not key:
@@ -42,8 +41,7 @@ def run(
         expires_after_seconds=EXPIRES_AFTER,
         use_local_cache=False,
     )
-    if lambda_context is None:
-        lambda_context = invocation_context.get()
+    lambda_context = invocation_context.get()  # set by the handler for this invocation
     if lambda_context is not None:  # lets Powertools expire in-progress records with the invocation
         config.register_lambda_context(lambda_context)
     body_hash = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
@@ -63,7 +61,7 @@ def run(
 
 def run_for_id(
     key: str | None, *, scope: str, payload: Any, create: Callable[[], tuple[str, dict[str, Any]]],
-    replay: Callable[[str], dict[str, Any]], lambda_context: Any = None,
+    replay: Callable[[str], dict[str, Any]],
 ) -> dict[str, Any]:
     """`run` for creates whose result must not be stored (large, or holding a secret): the record
     keeps only the new id. The first call answers `create()`'s result; a replay answers
@@ -74,5 +72,5 @@ def run_for_id(
         new_id, first["result"] = create()
         return {"id": new_id}
 
-    ref = run(key, scope=scope, payload=payload, produce=produce, lambda_context=lambda_context)
+    ref = run(key, scope=scope, payload=payload, produce=produce)
     return first["result"] if "result" in first else replay(ref["id"])

@@ -30,8 +30,7 @@ def create_api_key(body: ApiKeyIn, request: Request, caller: Person,
     # A replay gets the same key with a new secret: the first one was never stored to show again.
     return idempotency.run_for_id(
         idempotency_key, scope=f"api-keys:{caller.user_id}", payload=body.model_dump(), create=create,
-        replay=lambda key_id: apikeys.reissue(caller.user_id, key_id),
-        lambda_context=request.scope.get("aws.context"))
+        replay=lambda key_id: apikeys.reissue(caller.user_id, key_id))
 
 
 @router.get("/v1/auth/api-keys", response_model=Page[ApiKeyOut])

@@ -26,8 +26,7 @@ def register(body: RegisterIn, request: Request, idempotency_key: IdemKey = None
     # password) gets a fresh session of the account the first request created.
     return idempotency.run_for_id(
         idempotency_key, scope="register", payload=body.model_dump(), create=create,
-        replay=lambda user_id: accounts.tokens_for(accounts.get_user(user_id)).as_dict(),
-        lambda_context=request.scope.get("aws.context"))
+        replay=lambda user_id: accounts.tokens_for(accounts.get_user(user_id)).as_dict())
 
 
 @router.post("/v1/auth/login", response_model=TokensOut,

@@ -57,16 +57,17 @@ def encode_png(rgba: bytes | memoryview, width: int, height: int, stride: int) -
     """Straight (not premultiplied) RGBA rows -> PNG bytes (filter 0, deterministic)."""
     row = width * 4
     view = memoryview(rgba).cast("B")  # novasvg exposes (height, width, 4): make it flat
-    # One join over [filter byte, row, filter byte, row, ...]: `bytes + memoryview` per row instead
-    # was 10x slower (3.5 ms per megapixel, most of the encode).
-    parts: list[bytes | memoryview] = []
-    for y in range(height):
-        parts += (FILTER_NONE, view[y * stride:y * stride + row])
-    raw = b"".join(parts)
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
     from zlib_ng import zlib_ng  # lazy: only PNG needs it
 
-    return (PNG_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib_ng.compress(raw, ZLIB_LEVEL))
+    # Rows go straight into the compressor, each after its filter byte: building the filtered
+    # image first (12 MB at 3 MP, page faults included) cost as much as deflating it.
+    deflate = zlib_ng.compressobj(ZLIB_LEVEL)
+    out = []
+    for y in range(height):  # (`FILTER_NONE + row` would copy each row through a slow path)
+        out += (deflate.compress(FILTER_NONE), deflate.compress(view[y * stride:y * stride + row]))
+    out.append(deflate.flush())
+    return (PNG_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", b"".join(out))
             + _chunk(b"IEND", b""))
 
 

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from .. import clock
 from ..auth.accounts import find_by_email
-from ..errors import BadRequest, NotFound, ValidationFailed
+from ..errors import NotFound, ValidationFailed
 from ..store import collaborators as collaborator_store
-from ..store.base import InvalidCursor
 from . import access, lifecycle
 from .schema import CollaboratorIn
 
@@ -45,10 +44,7 @@ def add(user_id: str, diagram_id: str, body: CollaboratorIn) -> dict[str, Any]:
 def list_page(user_id: str, diagram_id: str, limit: int, cursor: dict[str, Any] | None
               ) -> tuple[list[dict[str, Any]], Any]:
     item, _ = access.require(diagram_id, user_id, "viewer")
-    try:
-        found, last = collaborator_store.page(item.diagram_id, limit, cursor)
-    except InvalidCursor as exc:
-        raise BadRequest("The cursor is not valid for this list; start again without it.") from exc
+    found, last = collaborator_store.page(item.diagram_id, limit, cursor)
     return [_out(c) for c in found], last
 
 

@@ -15,10 +15,10 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from .. import clock
-from ..errors import BadRequest, Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, NotFound, ValidationFailed
 from ..store import diagrams as diagram_store
 from ..store import folders as folder_store
-from ..store.base import ConditionFailed, InvalidCursor
+from ..store.base import ConditionFailed
 from . import access, lifecycle
 from .schema import FolderIn, FolderPatch
 
@@ -86,11 +86,8 @@ def create(owner: str, body: FolderIn) -> dict[str, Any]:
 
 def list_page(owner: str, parent_id: str | None, limit: int, cursor: dict[str, Any] | None
               ) -> tuple[list[dict[str, Any]], Any]:
-    try:
-        items, last = folder_store.page(owner, limit=limit, cursor=cursor, at_root=parent_id == "root",
-                                        parent_id=parent_id if parent_id != "root" else None)
-    except InvalidCursor as exc:
-        raise BadRequest("The cursor is not valid for this list; start again without it.") from exc
+    items, last = folder_store.page(owner, limit=limit, cursor=cursor, at_root=parent_id == "root",
+                                    parent_id=parent_id if parent_id != "root" else None)
     return [_out(f) for f in items], last
 
 

@@ -17,37 +17,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import clock
-from ..errors import BadRequest
 from ..store import collaborators as collaborator_store
 from ..store import diagrams as diagram_store
-from ..store.base import InvalidCursor
 from . import access
 
 if TYPE_CHECKING:
     from ..store.diagram_models import DiagramItem
 
-def _bad_cursor() -> BadRequest:
-    return BadRequest("The cursor is not valid for this list; start again without it.")
-
-
 def own(user_id: str, *, limit: int, cursor: dict[str, Any] | None, sort: str, order: str,
         folder_id: str | None, tag: str | None, starred: bool | None, dtype: str | None,
         q: str | None) -> tuple[list[dict[str, Any]], Any]:
-    try:
-        items, last = diagram_store.live_page(
-            user_id, sort=sort, ascending=order == "asc", limit=limit, cursor=cursor,
-            folder_id=None if folder_id == "root" else folder_id, no_folder=folder_id == "root",
-            tag=tag, starred=starred, dtype=dtype, q=q)
-    except InvalidCursor as exc:
-        raise _bad_cursor() from exc
+    items, last = diagram_store.live_page(
+        user_id, sort=sort, ascending=order == "asc", limit=limit, cursor=cursor,
+        folder_id=None if folder_id == "root" else folder_id, no_folder=folder_id == "root",
+        tag=tag, starred=starred, dtype=dtype, q=q)
     return [access.summary(d, "owner") for d in items], last
 
 
 def trash(user_id: str, *, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
-    try:
-        items, last = diagram_store.trash_page(user_id, alive_after=int(clock.now()), limit=limit, cursor=cursor)
-    except InvalidCursor as exc:
-        raise _bad_cursor() from exc
+    items, last = diagram_store.trash_page(user_id, alive_after=int(clock.now()), limit=limit, cursor=cursor)
     return [access.summary(d, "owner") for d in items], last
 
 
@@ -68,10 +56,7 @@ def shared_with_me(user_id: str, *, limit: int, cursor: dict[str, Any] | None, t
     out: list[dict[str, Any]] = []
     start = cursor
     while True:
-        try:
-            collabs, next_start = collaborator_store.shared_with_page(user_id, limit, start)
-        except InvalidCursor as exc:
-            raise _bad_cursor() from exc
+        collabs, next_start = collaborator_store.shared_with_page(user_id, limit, start)
         heads = diagram_store.get_heads([c.diagram_id for c in collabs])
         for collab in collabs:
             item = heads.get(collab.diagram_id)

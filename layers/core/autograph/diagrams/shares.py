@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 from .. import clock, links, ratelimit
 from ..auth import passwords
 from ..config import get_settings
-from ..errors import BadRequest, Forbidden, Gone, NotFound, Unauthorized
+from ..errors import Forbidden, Gone, NotFound, Unauthorized
 from ..store import shares as share_store
-from ..store.base import ConditionFailed, InvalidCursor
+from ..store.base import ConditionFailed
 from . import access, lifecycle, service
 from .schema import DiagramPatch, ShareIn
 
@@ -71,10 +71,7 @@ def create(user_id: str, diagram_id: str, body: ShareIn) -> dict[str, Any]:
 def list_page(user_id: str, diagram_id: str, limit: int, cursor: dict[str, Any] | None
               ) -> tuple[list[dict[str, Any]], Any]:
     item, _ = access.require(diagram_id, user_id, "owner")
-    try:
-        found, last = share_store.page(item.diagram_id, limit, cursor)
-    except InvalidCursor as exc:
-        raise BadRequest("The cursor is not valid for this list; start again without it.") from exc
+    found, last = share_store.page(item.diagram_id, limit, cursor)
     return [_out(s) for s in found], last
 
 

@@ -13,9 +13,8 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from .. import clock
-from ..errors import BadRequest, Forbidden, NotFound
+from ..errors import Forbidden, NotFound
 from ..store import templates as template_store
-from ..store.base import InvalidCursor
 from . import access
 from . import content as content_mod
 from .schema import TemplateIn
@@ -55,10 +54,7 @@ def create(user_id: str, body: TemplateIn) -> dict[str, Any]:
 
 def list_page(user_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
     items: list[dict[str, Any]] = [_starter(s) for s in STARTERS] if cursor is None else []
-    try:
-        found, last = template_store.page(user_id, limit, cursor)
-    except InvalidCursor as exc:
-        raise BadRequest("The cursor is not valid for this list; start again without it.") from exc
+    found, last = template_store.page(user_id, limit, cursor)
     items.extend(_out(t) for t in found)
     return items, last
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import BadRequest, NotFound, ValidationFailed
+from ..errors import NotFound, ValidationFailed
 from ..store import diagrams as diagram_store
-from ..store.base import InvalidCursor
 from . import access, diff, service
 from . import content as content_mod
 from .schema import VersionPatch
@@ -51,10 +50,7 @@ def _load(item: DiagramItem, number: int) -> VersionItem:
 def list_page(user_id: str, diagram_id: str, limit: int, cursor: dict[str, Any] | None
               ) -> tuple[list[dict[str, Any]], Any]:
     item, _ = access.require(diagram_id, user_id, "viewer")
-    try:
-        rows, last = diagram_store.versions_page(item.diagram_id, limit, cursor)
-    except InvalidCursor as exc:
-        raise BadRequest("The cursor is not valid for this list; start again without it.") from exc
+    rows, last = diagram_store.versions_page(item.diagram_id, limit, cursor)
     if cursor is None and (not rows or int(rows[0].number) != int(item.version)):
         rows.insert(0, _heal(item))
         rows = rows[:limit]

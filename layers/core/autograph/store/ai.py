@@ -14,10 +14,8 @@ import json
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, QueryError, UpdateError
 
-from ..errors import BadRequest
-from .base import TableModel, condition_failed
+from .base import TableModel, fits_id, get_or_none, query_page, update_if
 
 HISTORY_TTL = 90 * 24 * 3600
 USAGE_TTL = 400 * 24 * 3600
@@ -75,9 +73,8 @@ def add_usage(user_id: str, day: str, provider: str, model: str, input_tokens: i
 
 
 def tokens_on(user_id: str, day: str) -> int:
-    try:
-        item = AiUsageItem.get(f"AIBUD#{user_id}", day)
-    except DoesNotExist:
+    item = get_or_none(AiUsageItem, f"AIBUD#{user_id}", day)
+    if item is None:
         return 0
     return int(item.input_tokens or 0) + int(item.output_tokens or 0)
 
@@ -101,9 +98,8 @@ class DynamoBreakerStore:
         return f"AIBRK#{provider}", "STATE"
 
     def read(self, provider: str) -> dict[str, Any]:
-        try:
-            item = AiBreakerItem.get(*self._key(provider), consistent_read=True)
-        except DoesNotExist:
+        item = get_or_none(AiBreakerItem, *self._key(provider), consistent_read=True)
+        if item is None:
             return {"failures": 0, "open_until": None}
         return {"failures": int(item.failures or 0),
                 "open_until": float(item.open_until) if item.open_until is not None else None}
@@ -120,14 +116,8 @@ class DynamoBreakerStore:
                                                             AiBreakerItem.open_until.remove()])
 
     def claim_probe(self, provider: str, now: float, cooldown: int) -> bool:
-        try:
-            AiBreakerItem(*self._key(provider)).update(actions=[AiBreakerItem.open_until.set(now + cooldown)],
-                                                       condition=AiBreakerItem.open_until <= now)
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return False
-            raise
-        return True
+        return update_if(AiBreakerItem(*self._key(provider)), [AiBreakerItem.open_until.set(now + cooldown)],
+                         AiBreakerItem.open_until <= now)
 
 
 # ------------------------------------------------------------------ history
@@ -140,14 +130,11 @@ def add_history(user_id: str, entry: dict[str, Any], expires_at: int) -> None:
 
 
 def history_page(user_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
-    q = AiHistoryItem.query(f"AIHIST#{user_id}", scan_index_forward=False, limit=limit, last_evaluated_key=cursor)
-    try:
-        rows = [{"id": i.gen_id, "created_at": i.created_at, "kind": i.kind, "prompt_sha256": i.prompt_sha256,
-                 "prompt_start": i.prompt_start, "diagram_type": i.diagram_type, "provider": i.provider,
-                 "model": i.model, "outcome": i.outcome, "diagram_id": i.diagram_id} for i in q]
-    except QueryError as exc:
-        raise BadRequest("The cursor is not valid for this list; start again without it.") from exc
-    return rows, q.last_evaluated_key
+    items, last = query_page(AiHistoryItem.query(f"AIHIST#{user_id}", scan_index_forward=False, limit=limit,
+                                                 last_evaluated_key=cursor))
+    return [{"id": i.gen_id, "created_at": i.created_at, "kind": i.kind, "prompt_sha256": i.prompt_sha256,
+             "prompt_start": i.prompt_start, "diagram_type": i.diagram_type, "provider": i.provider,
+             "model": i.model, "outcome": i.outcome, "diagram_id": i.diagram_id} for i in items], last
 
 
 # ------------------------------------------------------------------ jobs
@@ -168,12 +155,10 @@ def put_job(job_id: str, owner_id: str, kind: str, request: dict[str, Any], crea
 
 
 def get_job(job_id: str) -> dict[str, Any] | None:
-    if not job_id or len(job_id) > 64:
+    if not fits_id(job_id):
         return None
-    try:
-        return _job(AiJobItem.get(f"AIJOB#{job_id}", "JOB", consistent_read=True))
-    except DoesNotExist:
-        return None
+    item = get_or_none(AiJobItem, f"AIJOB#{job_id}", "JOB", consistent_read=True)
+    return None if item is None else _job(item)
 
 
 def claim_job(job_id: str, now_ms: int, lease_until: int) -> dict[str, Any] | None:
@@ -181,14 +166,9 @@ def claim_job(job_id: str, now_ms: int, lease_until: int) -> dict[str, Any] | No
     item = AiJobItem(f"AIJOB#{job_id}", "JOB")
     cond = AiJobItem.pk.exists() & ((AiJobItem.status == "queued") |
                                      ((AiJobItem.status == "running") & (AiJobItem.lease_until < now_ms)))
-    try:
-        item.update(actions=[AiJobItem.status.set("running"), AiJobItem.attempt.add(1),
-                             AiJobItem.lease_until.set(lease_until)], condition=cond)
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return None
-        raise
-    return _job(item)
+    claimed = update_if(item, [AiJobItem.status.set("running"), AiJobItem.attempt.add(1),
+                               AiJobItem.lease_until.set(lease_until)], cond)
+    return _job(item) if claimed else None
 
 
 def finish_job(job_id: str, attempt: int | None, status: str, finished_at: str, expires_at: int,
@@ -203,20 +183,10 @@ def finish_job(job_id: str, attempt: int | None, status: str, finished_at: str, 
         actions.append(AiJobItem.result_json.set(json.dumps(result, sort_keys=True)))
     if error is not None:
         actions.append(AiJobItem.error_json.set(json.dumps(error, sort_keys=True)))
-    try:
-        AiJobItem(f"AIJOB#{job_id}", "JOB").update(actions=actions, condition=AiJobItem.pk.exists() & cond)
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return update_if(AiJobItem(f"AIJOB#{job_id}", "JOB"), actions, AiJobItem.pk.exists() & cond)
 
 
 def release_job(job_id: str, attempt: int) -> None:
-    try:
-        AiJobItem(f"AIJOB#{job_id}", "JOB").update(
-            actions=[AiJobItem.status.set("queued"), AiJobItem.lease_until.remove()],
-            condition=(AiJobItem.status == "running") & (AiJobItem.attempt == attempt))
-    except UpdateError as exc:
-        if not condition_failed(exc):
-            raise
+    # A lost condition means another claim took over or the job finished: nothing to release.
+    update_if(AiJobItem(f"AIJOB#{job_id}", "JOB"), [AiJobItem.status.set("queued"), AiJobItem.lease_until.remove()],
+              (AiJobItem.status == "running") & (AiJobItem.attempt == attempt))

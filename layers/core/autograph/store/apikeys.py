@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
 from .auth_models import ApiKeyLookup, ApiKeyRecord, ApiKeyRoster, user_partition
-from .base import ConditionFailed, cancelled_by_condition, write_together
+from .base import ConditionFailed, cancelled_by_condition, get_or_none, query_page, write_together, write_together_if
 
 
 class LimitReached(Exception):
@@ -75,25 +75,21 @@ def create(user_id: str, email: str, key: ApiKey, max_keys: int) -> None:
 
 def _full(user_id: str, max_keys: int) -> bool:
     # Only for a stand-in that does not say which condition failed: the roster decides.
-    try:
-        item = ApiKeyRoster.get(*ApiKeyRoster.key(user_id), consistent_read=True)
-    except DoesNotExist:
+    item = get_or_none(ApiKeyRoster, *ApiKeyRoster.key(user_id), consistent_read=True)
+    if item is None:
         return False
     return len(item.key_ids or ()) >= max_keys
 
 
 def find(user_id: str, key_id: str) -> ApiKey | None:
-    try:
-        return _record(ApiKeyRecord.get(*ApiKeyRecord.key(user_id, key_id), consistent_read=True))
-    except DoesNotExist:
-        return None
+    item = get_or_none(ApiKeyRecord, *ApiKeyRecord.key(user_id, key_id), consistent_read=True)
+    return None if item is None else _record(item)
 
 
 def find_by_hash(key_hash: str) -> KeyLookup | None:
     """The authorizer's one GetItem (eventually consistent: a key is never used the instant it is made)."""
-    try:
-        item = ApiKeyLookup.get(*ApiKeyLookup.key(key_hash))
-    except DoesNotExist:
+    item = get_or_none(ApiKeyLookup, *ApiKeyLookup.key(key_hash))
+    if item is None:
         return None
     return KeyLookup(user_id=item.user_id, key_id=item.key_id, email=item.email,
                      scopes=None if item.scopes is None else list(item.scopes))
@@ -102,10 +98,9 @@ def find_by_hash(key_hash: str) -> KeyLookup | None:
 def replace_secret(user_id: str, key: ApiKey, new_hash: str, new_prefix: str, scopes: list[str]) -> None:
     """Swap the key's secret: the old hash stops resolving in the same transaction the new one
     starts. ConditionFailed when the key changed or went away meanwhile."""
-    try:
-        old = ApiKeyLookup.get(*ApiKeyLookup.key(key.key_hash), consistent_read=True)
-    except DoesNotExist as exc:
-        raise ConditionFailed from exc
+    old = get_or_none(ApiKeyLookup, *ApiKeyLookup.key(key.key_hash), consistent_read=True)
+    if old is None:
+        raise ConditionFailed
 
     def writes(tx: TransactWrite) -> None:
         tx.update(ApiKeyRecord(*ApiKeyRecord.key(user_id, key.key_id)),
@@ -116,19 +111,16 @@ def replace_secret(user_id: str, key: ApiKey, new_hash: str, new_prefix: str, sc
                              email=old.email, scopes=scopes),
                 condition=ApiKeyLookup.pk.does_not_exist())
 
-    try:
-        write_together(ApiKeyRecord, writes)
-    except TransactWriteError as exc:
-        if cancelled_by_condition(exc):
-            raise ConditionFailed from exc
-        raise
+    if not write_together_if(ApiKeyRecord, writes):
+        raise ConditionFailed
 
 
 def list_page(user_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[ApiKey], Any]:
     """Up to `limit` of the user's keys and the key to continue after (None at the end)."""
-    result = ApiKeyRecord.query(user_partition(user_id), ApiKeyRecord.sk.startswith(ApiKeyRecord.SK_PREFIX),
-                                limit=limit, last_evaluated_key=cursor)
-    return [_record(r) for r in result], result.last_evaluated_key
+    records, last = query_page(ApiKeyRecord.query(
+        user_partition(user_id), ApiKeyRecord.sk.startswith(ApiKeyRecord.SK_PREFIX), limit=limit,
+        last_evaluated_key=cursor))
+    return [_record(r) for r in records], last
 
 
 def delete(user_id: str, key_id: str) -> bool:
@@ -144,10 +136,6 @@ def delete(user_id: str, key_id: str) -> bool:
             tx.delete(ApiKeyLookup(*ApiKeyLookup.key(key_hash)))
             tx.update(ApiKeyRoster(*ApiKeyRoster.key(user_id)), actions=[ApiKeyRoster.key_ids.delete({key_id})])
 
-        try:
-            write_together(ApiKeyRecord, writes)
+        if write_together_if(ApiKeyRecord, writes):
             return True
-        except TransactWriteError as exc:
-            if not cancelled_by_condition(exc):
-                raise
     raise ConditionFailed("The key kept changing while it was being deleted.")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .auth_models import AuditEvent, user_partition
+from .base import query_page
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,8 @@ def append(user_id: str, entry: AuditEntry, expires_at: int) -> None:
 
 def page(user_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[AuditEntry], Any]:
     """Up to `limit` events, newest first, and the key to continue after (None at the end)."""
-    result = AuditEvent.query(user_partition(user_id), AuditEvent.sk.startswith(AuditEvent.SK_PREFIX),
-                              scan_index_forward=False, limit=limit, last_evaluated_key=cursor)
-    entries = [AuditEntry(event=e.event, at=e.at, source_ip=e.source_ip, user_agent=e.user_agent,
-                          detail=e.detail) for e in result]
-    return entries, result.last_evaluated_key
+    events, last = query_page(AuditEvent.query(
+        user_partition(user_id), AuditEvent.sk.startswith(AuditEvent.SK_PREFIX), scan_index_forward=False,
+        limit=limit, last_evaluated_key=cursor))
+    return [AuditEntry(event=e.event, at=e.at, source_ip=e.source_ip, user_agent=e.user_agent, detail=e.detail)
+            for e in events], last

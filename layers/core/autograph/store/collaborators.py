@@ -6,18 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, QueryError
-
 from . import trash
-from .base import InvalidCursor
+from .base import get_or_none, query_page
 from .diagram_models import COLLAB_SK, CollaboratorItem, diagram_pk, shared_index
 
 
 def get(diagram_id: str, user_id: str) -> CollaboratorItem | None:
-    try:
-        return CollaboratorItem.get(*CollaboratorItem.key(diagram_id, user_id), consistent_read=True)
-    except DoesNotExist:
-        return None
+    return get_or_none(CollaboratorItem, *CollaboratorItem.key(diagram_id, user_id), consistent_read=True)
 
 
 def put(diagram_id: str, user_id: str, *, email: str, role: str, added_at: str, added_by: str) -> CollaboratorItem:
@@ -37,12 +32,8 @@ def expire_with_head(diagram_id: str, user_id: str, expires_at: int) -> bool:
 
 def page(diagram_id: str, limit: int, cursor: dict[str, Any] | None
          ) -> tuple[list[CollaboratorItem], dict[str, Any] | None]:
-    try:
-        result = CollaboratorItem.query(diagram_pk(diagram_id), CollaboratorItem.sk.startswith(COLLAB_SK), limit=limit,
-                                        last_evaluated_key=cursor)
-        return list(result), result.last_evaluated_key
-    except QueryError as exc:
-        raise InvalidCursor(str(exc)) from exc
+    return query_page(CollaboratorItem.query(diagram_pk(diagram_id), CollaboratorItem.sk.startswith(COLLAB_SK),
+                                             limit=limit, last_evaluated_key=cursor))
 
 
 def delete(diagram_id: str, user_id: str) -> None:
@@ -52,12 +43,8 @@ def delete(diagram_id: str, user_id: str) -> None:
 def shared_with_page(user_id: str, limit: int, cursor: dict[str, Any] | None
                      ) -> tuple[list[CollaboratorItem], dict[str, Any] | None]:
     """The user's seats, newest first (one Query page of at most `limit`)."""
-    try:
-        result = CollaboratorItem.gsi1.query(shared_index(user_id), scan_index_forward=False, limit=limit,
-                                             last_evaluated_key=cursor)
-        return list(result), result.last_evaluated_key
-    except QueryError as exc:
-        raise InvalidCursor(str(exc)) from exc
+    return query_page(CollaboratorItem.gsi1.query(shared_index(user_id), scan_index_forward=False, limit=limit,
+                                                  last_evaluated_key=cursor))
 
 
 def cursor_after(collab: CollaboratorItem) -> dict[str, Any]:

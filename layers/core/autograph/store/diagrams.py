@@ -9,14 +9,23 @@ diagram owns (its TTL cascade and permanent delete) is `store.trash`.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, QueryError, UpdateError
-
-from .base import UNSET, ConditionFailed, InvalidCursor, condition_failed
+from .base import (
+    UNSET,
+    ConditionFailed,
+    changes,
+    fits_id,
+    get_or_none,
+    query_page,
+    save_new,
+    set_or_remove,
+    update_if,
+    update_or_fail,
+)
 from .diagram_models import VERSION_SK, DiagramItem, VersionItem, diagram_pk, live_index, trash_index
 
-MAX_ID = 64  # longer ids cannot exist; answering "absent" saves the GetItem
 INDEX = {"updated_at": DiagramItem.gsi1, "created_at": DiagramItem.gsi2, "title": DiagramItem.gsi3}
 
 
@@ -31,30 +40,20 @@ def live_keys(owner: str, diagram_id: str, updated_at: str, created_at: str, tit
 
 def _update(diagram_id: str, actions: list[Any], condition: Any) -> DiagramItem:
     """One conditional UpdateItem; the fresh record from its ALL_NEW answer."""
-    item = DiagramItem(*DiagramItem.key(diagram_id))
-    try:
-        item.update(actions=actions, condition=condition)
-    except UpdateError as exc:
-        if condition_failed(exc):
-            raise ConditionFailed(diagram_id) from exc
-        raise
-    return item
+    return update_or_fail(DiagramItem(*DiagramItem.key(diagram_id)), actions, condition, diagram_id)
 
 
 # ------------------------------------------------------------------ heads
 def get_head(diagram_id: str) -> DiagramItem | None:
     """The head, read consistently (None when absent)."""
-    if not diagram_id or len(diagram_id) > MAX_ID:
+    if not fits_id(diagram_id):
         return None
-    try:
-        return DiagramItem.get(*DiagramItem.key(diagram_id), consistent_read=True)
-    except DoesNotExist:
-        return None
+    return get_or_none(DiagramItem, *DiagramItem.key(diagram_id), consistent_read=True)
 
 
 def get_heads(diagram_ids: list[str]) -> dict[str, DiagramItem]:
     """Heads by id with BatchGetItem; absent ones are simply missing from the answer."""
-    wanted = list(dict.fromkeys(i for i in diagram_ids if i and len(i) <= MAX_ID))
+    wanted = list(dict.fromkeys(i for i in diagram_ids if fits_id(i)))
     if not wanted:
         return {}
     return {d.diagram_id: d for d in DiagramItem.batch_get([DiagramItem.key(i) for i in wanted])}
@@ -70,13 +69,7 @@ def create_head(*, diagram_id: str, owner_id: str, author: str, title: str, dtyp
         last_edited_by=author, size_bytes=size, content_inline=inline, content_key=key, search_text=search_text,
         **live_keys(owner_id, diagram_id, stamp, stamp, title),
     )
-    try:
-        item.save(condition=DiagramItem.pk.does_not_exist())
-    except PutError as exc:
-        if condition_failed(exc):
-            raise ConditionFailed(diagram_id) from exc
-        raise
-    return item
+    return save_new(item, DiagramItem.pk.does_not_exist(), diagram_id)
 
 
 def commit_version(diagram_id: str, *, expected: int, title: str, dtype: str, tags: list[str], updated_at: str,
@@ -113,7 +106,7 @@ def restore_from_trash(head: DiagramItem, folder_id: str | None) -> DiagramItem:
     keys = live_keys(head.owner_id, head.diagram_id, head.updated_at, head.created_at, head.title)
     return _update(head.diagram_id, [
         DiagramItem.deleted_at.remove(), DiagramItem.expires_at.remove(),
-        DiagramItem.folder_id.set(folder_id) if folder_id else DiagramItem.folder_id.remove(),
+        set_or_remove(DiagramItem.folder_id, folder_id),
         *(getattr(DiagramItem, k).set(v) for k, v in keys.items()),
     ], DiagramItem.deleted_at.exists())
 
@@ -123,8 +116,7 @@ def set_starred(diagram_id: str, starred: bool) -> DiagramItem:
 
 
 def set_folder(diagram_id: str, folder_id: str | None) -> DiagramItem:
-    action = DiagramItem.folder_id.set(folder_id) if folder_id else DiagramItem.folder_id.remove()
-    return _update(diagram_id, [action], DiagramItem.pk.exists())
+    return _update(diagram_id, [set_or_remove(DiagramItem.folder_id, folder_id)], DiagramItem.pk.exists())
 
 
 def set_tags(diagram_id: str, tags: list[str], search_text: str) -> DiagramItem:
@@ -147,48 +139,28 @@ def save_snapshot(head: DiagramItem, author: str, restored_from: int | None = No
         dtype=head.dtype, created_at=head.updated_at, author=author, size_bytes=int(head.size_bytes or 0),
         content_inline=head.content_inline, content_key=head.content_key, restored_from=restored_from,
     )
-    try:
-        snap.save(condition=VersionItem.sk.does_not_exist())
-    except PutError as exc:
-        if not condition_failed(exc):
-            raise
+    with suppress(ConditionFailed):  # already there: snapshots never change
+        save_new(snap, VersionItem.sk.does_not_exist(), head.diagram_id)
 
 
 def get_version(diagram_id: str, number: int) -> VersionItem | None:
-    try:
-        return VersionItem.get(*VersionItem.key(diagram_id, number), consistent_read=True)
-    except DoesNotExist:
-        return None
+    return get_or_none(VersionItem, *VersionItem.key(diagram_id, number), consistent_read=True)
 
 
 def versions_page(diagram_id: str, limit: int, cursor: dict[str, Any] | None
                   ) -> tuple[list[VersionItem], dict[str, Any] | None]:
     """Snapshots newest first."""
-    try:
-        result = VersionItem.query(diagram_pk(diagram_id), VersionItem.sk.startswith(VERSION_SK),
-                                   scan_index_forward=False, limit=limit, last_evaluated_key=cursor,
-                                   consistent_read=True)
-        return list(result), result.last_evaluated_key
-    except QueryError as exc:
-        raise InvalidCursor(str(exc)) from exc
+    return query_page(VersionItem.query(diagram_pk(diagram_id), VersionItem.sk.startswith(VERSION_SK),
+                                        scan_index_forward=False, limit=limit, last_evaluated_key=cursor,
+                                        consistent_read=True))
 
 
 def annotate_version(diagram_id: str, number: int, *, label: str | None = UNSET,
                      comment: str | None = UNSET) -> VersionItem | None:
     """Set (or with None remove) a snapshot's label and comment; None when it does not exist."""
-    actions = []
-    if label is not UNSET:
-        actions.append(VersionItem.label.set(label) if label else VersionItem.label.remove())
-    if comment is not UNSET:
-        actions.append(VersionItem.comment.set(comment) if comment else VersionItem.comment.remove())
     snap = VersionItem(*VersionItem.key(diagram_id, number))
-    try:
-        snap.update(actions=actions, condition=VersionItem.sk.exists())
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return None
-        raise
-    return snap
+    actions = changes((VersionItem.label, label), (VersionItem.comment, comment))
+    return snap if update_if(snap, actions, VersionItem.sk.exists()) else None
 
 
 # ------------------------------------------------------------------ lists
@@ -221,26 +193,18 @@ def live_page(owner: str, *, sort: str, ascending: bool, limit: int, cursor: dic
     PynamoDB keeps querying until it has `limit` matches, and the cursor is the key of the last
     item returned, so no match is skipped or repeated between pages. `q` matches the lower-cased
     search text."""
-    try:
-        result = INDEX[sort].query(live_index(owner), scan_index_forward=ascending, limit=limit,
-                                   last_evaluated_key=cursor,
-                                   filter_condition=_filters(folder_id, no_folder, tag, starred, dtype, q))
-        return list(result), result.last_evaluated_key
-    except QueryError as exc:
-        raise InvalidCursor(str(exc)) from exc
+    return query_page(INDEX[sort].query(live_index(owner), scan_index_forward=ascending, limit=limit,
+                                        last_evaluated_key=cursor,
+                                        filter_condition=_filters(folder_id, no_folder, tag, starred, dtype, q)))
 
 
 def trash_page(owner: str, *, alive_after: int, limit: int, cursor: dict[str, Any] | None
                ) -> tuple[list[DiagramItem], dict[str, Any] | None]:
     """The owner's trash, newest deletion first, without heads whose TTL passed before
     `alive_after` (DynamoDB deletes lazily)."""
-    try:
-        result = DiagramItem.gsi1.query(trash_index(owner), scan_index_forward=False, limit=limit,
-                                        filter_condition=DiagramItem.expires_at > alive_after,
-                                        last_evaluated_key=cursor)
-        return list(result), result.last_evaluated_key
-    except QueryError as exc:
-        raise InvalidCursor(str(exc)) from exc
+    return query_page(DiagramItem.gsi1.query(trash_index(owner), scan_index_forward=False, limit=limit,
+                                             filter_condition=DiagramItem.expires_at > alive_after,
+                                             last_evaluated_key=cursor))
 
 
 def live_in_folders(owner: str, folder_ids: list[str], limit: int | None = None) -> list[DiagramItem]:

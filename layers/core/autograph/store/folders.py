@@ -8,32 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, QueryError, UpdateError
-
-from .base import UNSET, ConditionFailed, InvalidCursor, condition_failed
+from .base import UNSET, changes, fits_id, get_or_none, query_page, save_new, update_or_fail
 from .diagram_models import FOLDER_SK, FolderItem, folders_pk
 
 
 def get(owner: str, folder_id: str) -> FolderItem | None:
-    if not folder_id or len(folder_id) > 64:
+    if not fits_id(folder_id):
         return None
-    try:
-        return FolderItem.get(*FolderItem.key(owner, folder_id), consistent_read=True)
-    except DoesNotExist:
-        return None
+    return get_or_none(FolderItem, *FolderItem.key(owner, folder_id), consistent_read=True)
 
 
 def create(owner: str, folder_id: str, *, name: str, parent_id: str | None, color: str | None,
            stamp: str) -> FolderItem:
     item = FolderItem(*FolderItem.key(owner, folder_id), folder_id=folder_id, owner_id=owner, name=name,
                       parent_id=parent_id, color=color, created_at=stamp, updated_at=stamp)
-    try:
-        item.save(condition=FolderItem.pk.does_not_exist())
-    except PutError as exc:
-        if condition_failed(exc):
-            raise ConditionFailed(folder_id) from exc
-        raise
-    return item
+    return save_new(item, FolderItem.pk.does_not_exist(), folder_id)
 
 
 def all_of(owner: str, limit: int) -> dict[str, FolderItem]:
@@ -50,12 +39,8 @@ def page(owner: str, *, limit: int, cursor: dict[str, Any] | None, parent_id: st
         condition = FolderItem.parent_id.does_not_exist()
     elif parent_id:
         condition = FolderItem.parent_id == parent_id
-    try:
-        result = FolderItem.query(folders_pk(owner), FolderItem.sk.startswith(FOLDER_SK), filter_condition=condition,
-                                  limit=limit, last_evaluated_key=cursor)
-        return list(result), result.last_evaluated_key
-    except QueryError as exc:
-        raise InvalidCursor(str(exc)) from exc
+    return query_page(FolderItem.query(folders_pk(owner), FolderItem.sk.startswith(FOLDER_SK),
+                                       filter_condition=condition, limit=limit, last_evaluated_key=cursor))
 
 
 def update(owner: str, folder_id: str, *, updated_at: str, name: str | None = UNSET, color: str | None = UNSET,
@@ -64,18 +49,8 @@ def update(owner: str, folder_id: str, *, updated_at: str, name: str | None = UN
     actions: list[Any] = [FolderItem.updated_at.set(updated_at)]
     if name is not UNSET and name is not None:
         actions.append(FolderItem.name.set(name))
-    if color is not UNSET:
-        actions.append(FolderItem.color.set(color) if color else FolderItem.color.remove())
-    if parent_id is not UNSET:
-        actions.append(FolderItem.parent_id.set(parent_id) if parent_id else FolderItem.parent_id.remove())
-    item = FolderItem(*FolderItem.key(owner, folder_id))
-    try:
-        item.update(actions=actions, condition=FolderItem.pk.exists())
-    except UpdateError as exc:
-        if condition_failed(exc):
-            raise ConditionFailed(folder_id) from exc
-        raise
-    return item
+    actions += changes((FolderItem.color, color), (FolderItem.parent_id, parent_id))
+    return update_or_fail(FolderItem(*FolderItem.key(owner, folder_id)), actions, FolderItem.pk.exists(), folder_id)
 
 
 def delete(owner: str, folder_ids: list[str]) -> None:

@@ -20,10 +20,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DeleteError, DoesNotExist, QueryError, UpdateError
 
-from ..errors import BadRequest
-from .base import GSI1, GSI2, GSI3, TableModel, condition_failed
+from .base import (
+    GSI1,
+    GSI2,
+    GSI3,
+    TableModel,
+    delete_if,
+    fits_id,
+    get_or_none,
+    query_page,
+    update_if,
+)
 
 FINISHED_TTL_SECONDS = 7 * 24 * 3600
 
@@ -127,17 +135,14 @@ def put_new(job: NewJob) -> dict[str, Any]:
 
 
 def get(job_id: str) -> dict[str, Any] | None:
-    if not job_id or len(job_id) > 64:
+    if not fits_id(job_id):
         return None
-    try:
-        return to_dict(ExportJobItem.get(*ExportJobItem.key(job_id), consistent_read=True))
-    except DoesNotExist:
-        return None
+    item = get_or_none(ExportJobItem, *ExportJobItem.key(job_id), consistent_read=True)
+    return None if item is None else to_dict(item)
 
 
 def _handle(job_id: str) -> ExportJobItem:
     return ExportJobItem(*ExportJobItem.key(job_id))
-
 
 
 def claim(job_id: str, owner_id: str, *, now_ms: int, started_at: str, lease_until: int) -> dict[str, Any] | None:
@@ -147,20 +152,15 @@ def claim(job_id: str, owner_id: str, *, now_ms: int, started_at: str, lease_unt
     cond = ExportJobItem.pk.exists() & (
         (ExportJobItem.status == "queued")
         | ((ExportJobItem.status == "running") & (ExportJobItem.lease_until < now_ms)))
-    try:
-        item.update(actions=[
-            ExportJobItem.status.set("running"),
-            ExportJobItem.started_at.set(ExportJobItem.started_at | started_at),
-            ExportJobItem.started_ms.set(ExportJobItem.started_ms | now_ms),
-            ExportJobItem.attempt.add(1),
-            ExportJobItem.lease_until.set(lease_until),
-            ExportJobItem.gsi3pk.set(f"JOBST#{owner_id}#running"),
-        ], condition=cond)
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return None
-        raise
-    return to_dict(item)
+    claimed = update_if(item, [
+        ExportJobItem.status.set("running"),
+        ExportJobItem.started_at.set(ExportJobItem.started_at | started_at),
+        ExportJobItem.started_ms.set(ExportJobItem.started_ms | now_ms),
+        ExportJobItem.attempt.add(1),
+        ExportJobItem.lease_until.set(lease_until),
+        ExportJobItem.gsi3pk.set(f"JOBST#{owner_id}#running"),
+    ], cond)
+    return to_dict(item) if claimed else None
 
 
 def finish(job_id: str, owner_id: str, status: str, *, attempt: int | None, finished_at: str, expires_at: int,
@@ -189,47 +189,26 @@ def finish(job_id: str, owner_id: str, status: str, *, attempt: int | None, fini
     # The status goes last. DynamoDB applies an update atomically, but moto applies SET clauses one
     # by one while other threads read: a reader must never see `succeeded` before its fields.
     actions.append(ExportJobItem.status.set(status))
-    try:
-        item.update(actions=actions, condition=cond)
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return update_if(item, actions, cond)
 
 
 def release(job_id: str, owner_id: str, attempt: int) -> bool:
     """running -> queued after an infrastructure error, so the redelivered message can claim it
     at once instead of waiting for the lease to run out."""
-    try:
-        _handle(job_id).update(actions=[
-            ExportJobItem.status.set("queued"),
-            ExportJobItem.gsi3pk.set(f"JOBST#{owner_id}#queued"),
-            ExportJobItem.lease_until.remove(),
-        ], condition=(ExportJobItem.status == "running") & (ExportJobItem.attempt == attempt))
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return update_if(_handle(job_id), [
+        ExportJobItem.status.set("queued"),
+        ExportJobItem.gsi3pk.set(f"JOBST#{owner_id}#queued"),
+        ExportJobItem.lease_until.remove(),
+    ], (ExportJobItem.status == "running") & (ExportJobItem.attempt == attempt))
 
 
 def delete(job_id: str, owner_id: str) -> bool:
-    try:
-        _handle(job_id).delete(condition=ExportJobItem.owner_id == owner_id)
-    except DeleteError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return delete_if(_handle(job_id), ExportJobItem.owner_id == owner_id)
 
 
 def _page(query: Any) -> tuple[list[dict[str, Any]], Any]:
-    try:
-        rows = [to_dict(i) for i in query]
-    except QueryError as exc:
-        raise BadRequest("The cursor is not valid for this list; start again without it.") from exc
-    return rows, query.last_evaluated_key
+    items, last = query_page(query)
+    return [to_dict(i) for i in items], last
 
 
 def list_for_owner(owner_id: str, *, status: str | None, limit: int, cursor: dict[str, Any] | None
@@ -262,11 +241,7 @@ class InboxMarkItem(TableModel):
 
 
 def inbox_processed(marker: str) -> bool:
-    try:
-        InboxMarkItem.get(*InboxMarkItem.key(marker), consistent_read=True)
-    except DoesNotExist:
-        return False
-    return True
+    return get_or_none(InboxMarkItem, *InboxMarkItem.key(marker), consistent_read=True) is not None
 
 
 def mark_inbox_processed(marker: str, outputs: int, expires_at: int) -> None:

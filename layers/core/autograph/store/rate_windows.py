@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute
 
-from .base import TableModel
+from .base import TableModel, get_or_none
 
 
 class RateWindow(TableModel):
@@ -25,12 +25,8 @@ def add(bucket: str, subject: str, start: int, expires_at: int) -> int:
 
 def count(bucket: str, subject: str, start: int) -> int:
     """The window's count (0 when it has none), read consistently."""
-    from pynamodb.exceptions import DoesNotExist
-
-    try:
-        return int(RateWindow.get(*_key(bucket, subject, start), consistent_read=True).hits or 0)
-    except DoesNotExist:
-        return 0
+    item = get_or_none(RateWindow, *_key(bucket, subject, start), consistent_read=True)
+    return 0 if item is None else int(item.hits or 0)
 
 
 def clear(bucket: str, subject: str, start: int) -> None:

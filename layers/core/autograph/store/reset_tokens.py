@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
-
 from .auth_models import ResetTokenItem
-from .base import condition_failed
+from .base import get_or_none, update_if
 
 
 @dataclass(frozen=True)
@@ -26,9 +24,8 @@ def create(token_hash: str, user_id: str, expires_at: int) -> None:
 
 
 def find(token_hash: str) -> ResetToken | None:
-    try:
-        item = ResetTokenItem.get(*ResetTokenItem.key(token_hash), consistent_read=True)
-    except DoesNotExist:
+    item = get_or_none(ResetTokenItem, *ResetTokenItem.key(token_hash), consistent_read=True)
+    if item is None:
         return None
     return ResetToken(user_id=item.user_id, used=bool(item.used), expires_at=int(item.expires_at or 0))
 
@@ -36,14 +33,6 @@ def find(token_hash: str) -> ResetToken | None:
 def spend(token_hash: str, now: int) -> bool:
     """Mark the token used, atomically, if it exists, is unused and has not expired at `now`:
     exactly one caller can win. False otherwise."""
-    try:
-        ResetTokenItem(*ResetTokenItem.key(token_hash)).update(
-            actions=[ResetTokenItem.used.set(True)],
-            condition=(ResetTokenItem.pk.exists() & (ResetTokenItem.used == False)  # noqa: E712
-                       & (ResetTokenItem.expires_at > now)),
-        )
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return update_if(ResetTokenItem(*ResetTokenItem.key(token_hash)), [ResetTokenItem.used.set(True)],
+                     ResetTokenItem.pk.exists() & (ResetTokenItem.used == False)  # noqa: E712
+                     & (ResetTokenItem.expires_at > now))

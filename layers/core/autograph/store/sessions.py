@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from .auth_models import RefreshTokenItem, TokenFamily, user_partition
-from .base import cancelled_by_condition, condition_failed, write_together
+from .base import get_or_none, update_if, write_together, write_together_if
 
 
 @dataclass(frozen=True)
@@ -55,18 +54,15 @@ def start_family(user_id: str, family_id: str, token_hash: str, created_at: str,
 
 
 def find_token(token_hash: str) -> RefreshToken | None:
-    try:
-        item = RefreshTokenItem.get(*RefreshTokenItem.key(token_hash), consistent_read=True)
-    except DoesNotExist:
+    item = get_or_none(RefreshTokenItem, *RefreshTokenItem.key(token_hash), consistent_read=True)
+    if item is None:
         return None
     return RefreshToken(user_id=item.user_id, family_id=item.family_id, expires_at=int(item.expires_at or 0))
 
 
 def find_family(user_id: str, family_id: str) -> Family | None:
-    try:
-        return _family(TokenFamily.get(*TokenFamily.key(user_id, family_id), consistent_read=True))
-    except DoesNotExist:
-        return None
+    item = get_or_none(TokenFamily, *TokenFamily.key(user_id, family_id), consistent_read=True)
+    return None if item is None else _family(item)
 
 
 def rotate(family: Family, from_hash: str, to_hash: str, expires_at: int, rotated_at: float) -> bool:
@@ -83,23 +79,13 @@ def rotate(family: Family, from_hash: str, to_hash: str, expires_at: int, rotate
         tx.save(RefreshTokenItem(*RefreshTokenItem.key(to_hash), user_id=family.user_id,
                                  family_id=family.family_id, expires_at=expires_at))
 
-    try:
-        write_together(TokenFamily, writes)
-    except TransactWriteError as exc:
-        if cancelled_by_condition(exc):
-            return False
-        raise
-    return True
+    return write_together_if(TokenFamily, writes)
 
 
 def revoke_family(user_id: str, family_id: str) -> None:
     """Mark the family revoked (idempotent; a family that is gone stays gone)."""
-    try:
-        TokenFamily(*TokenFamily.key(user_id, family_id)).update(
-            actions=[TokenFamily.revoked.set(True)], condition=TokenFamily.pk.exists())
-    except UpdateError as exc:
-        if not condition_failed(exc):
-            raise
+    update_if(TokenFamily(*TokenFamily.key(user_id, family_id)), [TokenFamily.revoked.set(True)],
+              TokenFamily.pk.exists())
 
 
 def revoke_all(user_id: str) -> int:

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, QueryError, UpdateError
-
 from . import trash
-from .base import ConditionFailed, InvalidCursor, condition_failed
+from .base import get_or_none, query_page, save_new, update_or_fail
 from .diagram_models import ShareItem, shares_index
 
 
@@ -20,28 +18,15 @@ def create(token_hash: str, *, share_id: str, diagram_id: str, owner_id: str, pe
         permission=permission, password_hash=password_hash, created_at=created_at, link_expires_at=link_expires_at,
         revoked=False, view_count=0, gsi1pk=shares_index(diagram_id), gsi1sk=share_id,
     )
-    try:
-        share.save(condition=ShareItem.pk.does_not_exist())
-    except PutError as exc:
-        if condition_failed(exc):
-            raise ConditionFailed(share_id) from exc
-        raise
-    return share
+    return save_new(share, ShareItem.pk.does_not_exist(), share_id)
 
 
 def get(token_hash: str) -> ShareItem | None:
-    try:
-        return ShareItem.get(*ShareItem.key(token_hash), consistent_read=True)
-    except DoesNotExist:
-        return None
+    return get_or_none(ShareItem, *ShareItem.key(token_hash), consistent_read=True)
 
 
 def page(diagram_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[ShareItem], dict[str, Any] | None]:
-    try:
-        result = ShareItem.gsi1.query(shares_index(diagram_id), limit=limit, last_evaluated_key=cursor)
-        return list(result), result.last_evaluated_key
-    except QueryError as exc:
-        raise InvalidCursor(str(exc)) from exc
+    return query_page(ShareItem.gsi1.query(shares_index(diagram_id), limit=limit, last_evaluated_key=cursor))
 
 
 def find(diagram_id: str, share_id: str) -> ShareItem | None:
@@ -50,14 +35,7 @@ def find(diagram_id: str, share_id: str) -> ShareItem | None:
 
 
 def _update(share: ShareItem, actions: list[Any]) -> ShareItem:
-    fresh = ShareItem(share.pk, share.sk)
-    try:
-        fresh.update(actions=actions, condition=ShareItem.pk.exists())
-    except UpdateError as exc:
-        if condition_failed(exc):
-            raise ConditionFailed(share.share_id) from exc
-        raise
-    return fresh
+    return update_or_fail(ShareItem(share.pk, share.sk), actions, ShareItem.pk.exists(), share.share_id)
 
 
 def revoke(share: ShareItem, at: str) -> ShareItem:

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, QueryError
-
-from .base import ConditionFailed, InvalidCursor, condition_failed
+from .base import fits_id, get_or_none, query_page, save_new
 from .diagram_models import TEMPLATE_SK, TemplateItem, templates_pk
 
 
 def get(owner: str, template_id: str) -> TemplateItem | None:
-    if not template_id or len(template_id) > 64:
+    if not fits_id(template_id):
         return None
-    try:
-        return TemplateItem.get(*TemplateItem.key(owner, template_id), consistent_read=True)
-    except DoesNotExist:
-        return None
+    return get_or_none(TemplateItem, *TemplateItem.key(owner, template_id), consistent_read=True)
 
 
 def create(owner: str, template_id: str, *, name: str, description: str | None, dtype: str,
@@ -29,22 +24,12 @@ def create(owner: str, template_id: str, *, name: str, description: str | None, 
     tpl = TemplateItem(*TemplateItem.key(owner, template_id), template_id=template_id, owner_id=owner, name=name,
                        description=description, dtype=dtype, source_diagram_id=source_diagram_id,
                        created_at=created_at, size_bytes=size, content_inline=inline, content_key=key)
-    try:
-        tpl.save(condition=TemplateItem.pk.does_not_exist())
-    except PutError as exc:
-        if condition_failed(exc):
-            raise ConditionFailed(template_id) from exc
-        raise
-    return tpl
+    return save_new(tpl, TemplateItem.pk.does_not_exist(), template_id)
 
 
 def page(owner: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[TemplateItem], dict[str, Any] | None]:
-    try:
-        result = TemplateItem.query(templates_pk(owner), TemplateItem.sk.startswith(TEMPLATE_SK), limit=limit,
-                                    last_evaluated_key=cursor)
-        return list(result), result.last_evaluated_key
-    except QueryError as exc:
-        raise InvalidCursor(str(exc)) from exc
+    return query_page(TemplateItem.query(templates_pk(owner), TemplateItem.sk.startswith(TEMPLATE_SK), limit=limit,
+                                         last_evaluated_key=cursor))
 
 
 def delete(owner: str, template_id: str) -> None:

@@ -6,8 +6,7 @@ thumbnail of a newer one (conditional write on `thumbnail_version`).
 
 from __future__ import annotations
 
-from pynamodb.exceptions import UpdateError
-
+from .base import update_if
 from .diagram_models import DiagramItem
 
 
@@ -15,11 +14,5 @@ def set_if_newer(diagram_id: str, version: int, key: str) -> bool:
     item = DiagramItem(*DiagramItem.key(diagram_id))
     condition = DiagramItem.pk.exists() & (
         DiagramItem.thumbnail_version.does_not_exist() | (DiagramItem.thumbnail_version < version))
-    try:
-        item.update(actions=[DiagramItem.thumbnail_key.set(key), DiagramItem.thumbnail_version.set(version)],
-                    condition=condition)
-    except UpdateError as exc:
-        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return update_if(item, [DiagramItem.thumbnail_key.set(key), DiagramItem.thumbnail_version.set(version)],
+                     condition)

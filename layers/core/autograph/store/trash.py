@@ -19,11 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
 from ..aws import client
 from ..config import get_settings
-from .base import TableModel, condition_failed
+from .base import TableModel, update_if
 from .diagram_models import VERSION_SK, DiagramItem, ShareItem, VersionItem, shares_index
 
 
@@ -54,13 +52,7 @@ def set_ttl(pk: str, sk: str, expires_at: int | None) -> bool:
     """UpdateItem of `expires_at` only (None removes it), on an item that still exists. False
     when it was removed meanwhile (e.g. a collaborator left): nothing to expire."""
     action = _Child.expires_at.set(expires_at) if expires_at is not None else _Child.expires_at.remove()
-    try:
-        _Child(pk, sk).update(actions=[action], condition=_Child.pk.exists())
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return update_if(_Child(pk, sk), [action], _Child.pk.exists())
 
 
 def expire_children(diagram_id: str, expires_at: int | None) -> int:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from .auth_models import EmailClaim, UserItem
-from .base import cancelled_by_condition, write_together
+from .base import get_or_none, write_together_if
 
 
 @dataclass(frozen=True)
@@ -34,37 +33,23 @@ def create(user_id: str, email: str, name: str | None, password_hash: str, creat
         tx.save(claim, condition=EmailClaim.pk.does_not_exist())
         tx.save(user, condition=UserItem.pk.does_not_exist())
 
-    try:
-        write_together(UserItem, writes)
-    except TransactWriteError as exc:
-        if cancelled_by_condition(exc):
-            return None
-        raise
-    return user
+    return user if write_together_if(UserItem, writes) else None
 
 
 def find_by_email(email: str) -> UserItem | None:
     """The user holding this e-mail's claim (two GetItems: claim, then profile)."""
-    try:
-        claim = EmailClaim.get(*EmailClaim.key(email))
-        return UserItem.get(*UserItem.key(claim.user_id))
-    except DoesNotExist:
-        return None
+    claim = get_or_none(EmailClaim, *EmailClaim.key(email))
+    return None if claim is None else get_or_none(UserItem, *UserItem.key(claim.user_id))
 
 
 def find(user_id: str) -> UserItem | None:
-    try:
-        return UserItem.get(*UserItem.key(user_id), consistent_read=True)
-    except DoesNotExist:
-        return None
+    return get_or_none(UserItem, *UserItem.key(user_id), consistent_read=True)
 
 
 def auth_state(user_id: str) -> AuthState:
     """One GetItem of two attributes: does the user exist, and since when are sessions valid."""
-    try:
-        item = UserItem.get(*UserItem.key(user_id),
-                            attributes_to_get=["user_id", "sessions_valid_after"])
-    except DoesNotExist:
+    item = get_or_none(UserItem, *UserItem.key(user_id), attributes_to_get=["user_id", "sessions_valid_after"])
+    if item is None:
         return AuthState(exists=False)
     return AuthState(exists=True, sessions_valid_after_ms=int(item.sessions_valid_after or 0))
 
@@ -91,10 +76,4 @@ def delete_identity(user: UserItem) -> bool:
         tx.delete(UserItem(*UserItem.key(user.user_id)), condition=UserItem.pk.exists())
         tx.delete(EmailClaim(*EmailClaim.key(user.email)), condition=EmailClaim.user_id == user.user_id)
 
-    try:
-        write_together(UserItem, writes)
-    except TransactWriteError as exc:
-        if cancelled_by_condition(exc):
-            return False
-        raise
-    return True
+    return write_together_if(UserItem, writes)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from pynamodb.attributes import Attribute, NumberAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
 from pynamodb.exceptions import (
     DeleteError,
     DoesNotExist,
@@ -36,6 +38,7 @@ from ..config import get_settings
 from ..errors import BadRequest
 
 _registry: list[type[Model]] = []
+CONNECT_TIMEOUT_S, READ_TIMEOUT_S, MAX_RETRIES = 3, 10, 3
 M = TypeVar("M", bound=Model)
 
 
@@ -44,9 +47,9 @@ def _bind(meta: Any) -> None:
     meta.table_name = settings.table_name
     meta.region = settings.region
     meta.host = endpoint_url()
-    meta.connect_timeout_seconds = 3
-    meta.read_timeout_seconds = 10
-    meta.max_retry_attempts = 3
+    meta.connect_timeout_seconds = CONNECT_TIMEOUT_S
+    meta.read_timeout_seconds = READ_TIMEOUT_S
+    meta.max_retry_attempts = MAX_RETRIES
 
 
 class GSI1(GlobalSecondaryIndex):
@@ -139,6 +142,14 @@ def conflict_only(exc: Exception) -> bool:
     return codes == {"TransactionConflict"}
 
 
+@lru_cache(maxsize=4)
+def _connection(region: str, host: str | None) -> Connection:
+    """A low-level connection for transactions, bound like the models (public PynamoDB API; the
+    models' own connection is private)."""
+    return Connection(region=region, host=host, connect_timeout_seconds=CONNECT_TIMEOUT_S,
+                      read_timeout_seconds=READ_TIMEOUT_S, max_retry_attempts=MAX_RETRIES)
+
+
 def write_together(model: type[Model], build: Callable[[TransactWrite], None], attempts: int = 4) -> None:
     """One write transaction: every write `build` adds to it happens, or none does. DynamoDB
     cancels a transaction whose items another transaction holds even when its conditions would
@@ -146,7 +157,7 @@ def write_together(model: type[Model], build: Callable[[TransactWrite], None], a
     caller means a failed condition (see `cancelled_by_condition`), throttling or a fault."""
     for attempt in range(1, attempts + 1):
         try:
-            with TransactWrite(connection=model._get_connection().connection) as tx:
+            with TransactWrite(connection=_connection(model.Meta.region, model.Meta.host)) as tx:
                 build(tx)
             return
         except TransactWriteError as exc:
@@ -247,7 +258,8 @@ def rebind_all() -> None:
     """Point every model at the current settings (the local runner and tests call this)."""
     for model in _registry:
         _bind(model.Meta)
-        model._connection = None
+        model._connection = None  # PynamoDB keeps no public way to drop a model's connection
+    _connection.cache_clear()
 
 
 def probe_table() -> None:

@@ -36,7 +36,7 @@ def env(var: str, default: Any = ..., **constraints: Any) -> Any:
 
 class _Group(BaseModel):
     # Read from os.environ, which holds much else: ignore it; never write settings back.
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=False)
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=False, defer_build=True)
 
 
 # Variables no template lists: the Lambda runtime sets AWS_REGION; AUTOGRAPH_ENDPOINT_URL and
